@@ -1,0 +1,437 @@
+package io.infertune.tuner.run;
+
+import io.infertune.tuner.measure.Measurement;
+import io.infertune.tuner.measure.MeasurementException;
+import io.infertune.tuner.measure.Measurer;
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.runtime.ApplyFailedException;
+import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.runtime.Workload;
+import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.strategy.SearchStrategy;
+import io.infertune.tuner.strategy.StrategyContext;
+import io.infertune.tuner.strategy.StrategyFactory;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.CampaignStatus;
+import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one campaign: a baseline trial of the runtime's configuration as found, then the strategy's
+ * proposals until the budget is spent, then the push of the best feasible configuration (or the
+ * restore of the original one).
+ *
+ * <p>Every trial is stored RUNNING before it is applied and stored final before the strategy is
+ * told, so that a crash never loses what a trial saw. A campaign found with stored trials resumes:
+ * trials left RUNNING by a crash are marked ABORTED, the strategy is warm-started from the others,
+ * and numbering continues.
+ *
+ * @implNote {@link #run} blocks its calling thread (one virtual thread per campaign); {@link #stop}
+ *     may be called from any thread.
+ */
+public final class CampaignRunner {
+  private static final Logger log = LoggerFactory.getLogger(CampaignRunner.class);
+
+  private final TrialStore store;
+  private final RuntimeAdapter runtime;
+  private final StrategyFactory strategies;
+  private final Workload workload;
+  private final Measurer measurer;
+  private final io.infertune.tuner.measure.Ticker ticker;
+  private final List<TuningListener> listeners;
+  private final Supplier<String> deploymentIds;
+
+  private volatile boolean stopRequested;
+  private volatile Thread runningThread;
+
+  private CampaignRunner(Builder b) {
+    this.store = Objects.requireNonNull(b.store, "store");
+    this.runtime = Objects.requireNonNull(b.runtime, "runtime");
+    this.strategies = Objects.requireNonNull(b.strategies, "strategies");
+    this.workload = Objects.requireNonNull(b.workload, "workload");
+    this.ticker = Objects.requireNonNull(b.ticker, "ticker");
+    this.measurer = b.measurer != null ? b.measurer : new Measurer(ticker, b.cores);
+    this.listeners = List.copyOf(b.listeners);
+    this.deploymentIds = Objects.requireNonNull(b.deploymentIds, "deploymentIds");
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Asks the campaign to stop: the trial in progress is abandoned (ABORTED), the runtime gets its
+   * original configuration back, and the campaign ends STOPPED.
+   */
+  public void stop() {
+    stopRequested = true;
+    Thread t = runningThread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /** Runs (or resumes) {@code campaign} to its end and returns how it ended. */
+  public CampaignOutcome run(Campaign campaign) {
+    runningThread = Thread.currentThread();
+    try {
+      return runInternal(campaign);
+    } finally {
+      runningThread = null;
+      Thread.interrupted(); // a stop that arrived late must not leak into the caller
+    }
+  }
+
+  private CampaignOutcome runInternal(Campaign initial) {
+    CampaignSpec spec = initial.spec();
+    Campaign campaign = initial.withStatus(CampaignStatus.RUNNING);
+    store.updateCampaign(campaign);
+    for (TuningListener l : listeners) {
+      l.campaignStarted(campaign);
+    }
+    long startNanos = ticker.nanos();
+    List<Trial> trials = new ArrayList<>(recoverTrials(campaign));
+    Configuration original =
+        trials.stream()
+            .filter(Trial::baseline)
+            .findFirst()
+            .map(Trial::configuration)
+            .orElseGet(runtime::current);
+
+    SearchStrategy strategy;
+    try {
+      strategy =
+          strategies.create(
+              spec.strategy().type(),
+              new StrategyContext(
+                  spec.space(),
+                  spec.objective(),
+                  spec.constraints(),
+                  spec.strategy().seed(),
+                  spec.budget().maxTrials()));
+    } catch (RuntimeException e) {
+      return finish(
+          campaign, CampaignStatus.FAILED, "strategy: " + e.getMessage(), trials, original);
+    }
+    for (Trial t : trials) {
+      if (t.status().isFinal() && t.status() != TrialStatus.ABORTED) {
+        strategy.tell(t);
+      }
+    }
+
+    String endMessage = null;
+    try {
+      if (trials.stream().noneMatch(Trial::baseline)) {
+        trials.add(runTrial(campaign, trials.size(), original, true));
+      }
+      while (true) {
+        if (stopRequested) {
+          throw new InterruptedException();
+        }
+        if (trials.size() >= spec.budget().maxTrials()) {
+          endMessage = "trial budget of " + spec.budget().maxTrials() + " spent";
+          break;
+        }
+        if (spec.budget().maxDuration().isPresent()
+            && ticker.nanos() - startNanos >= spec.budget().maxDuration().get().toNanos()) {
+          endMessage = "time budget of " + spec.budget().maxDuration().get() + " spent";
+          break;
+        }
+        List<Configuration> asked = strategy.ask(1);
+        if (asked.isEmpty()) {
+          endMessage = "search space exhausted";
+          break;
+        }
+        Trial t = runTrial(campaign, trials.size(), original.overlay(asked.get(0)), false);
+        trials.add(t);
+        strategy.tell(t);
+      }
+    } catch (InterruptedException e) {
+      return finish(
+          campaign,
+          CampaignStatus.STOPPED,
+          "stopped after " + trials.size() + " trials; original configuration restored",
+          trials,
+          original);
+    } catch (RuntimeException e) {
+      log.error("campaign {} failed", campaign.id(), e);
+      return finish(campaign, CampaignStatus.FAILED, "internal error: " + e, trials, original);
+    }
+    return conclude(campaign, endMessage, trials, original);
+  }
+
+  /** Stored trials of a resumed campaign, with those a crash left RUNNING marked ABORTED. */
+  private List<Trial> recoverTrials(Campaign campaign) {
+    List<Trial> out = new ArrayList<>();
+    for (Trial t : store.trials(campaign.id())) {
+      if (t.status() == TrialStatus.RUNNING) {
+        t =
+            t.ended(
+                TrialStatus.ABORTED, "interrupted: the service stopped during the trial", now());
+        store.saveTrial(t);
+      }
+      out.add(t);
+    }
+    return out;
+  }
+
+  private Trial runTrial(Campaign campaign, int number, Configuration config, boolean baseline)
+      throws InterruptedException {
+    CampaignSpec spec = campaign.spec();
+    Trial trial = Trial.running(campaign.id(), number, config, baseline, now());
+    store.saveTrial(trial);
+    for (TuningListener l : listeners) {
+      l.trialStarted(trial);
+    }
+    Trial done;
+    try {
+      runtime.apply(config);
+      Measurement m = measurer.measure(runtime, workload, spec.measurement());
+      done = score(trial, m, spec.objective(), spec.constraints());
+    } catch (ApplyFailedException e) {
+      done =
+          trial.ended(
+              TrialStatus.FAILED,
+              "apply failed ("
+                  + e.reason().name().toLowerCase(Locale.ROOT)
+                  + "): "
+                  + e.getMessage(),
+              now());
+    } catch (MeasurementException e) {
+      done = trial.ended(TrialStatus.FAILED, "measurement failed: " + e.getMessage(), now());
+    } catch (InterruptedException e) {
+      store.saveTrial(trial.ended(TrialStatus.ABORTED, "campaign stopped", now()));
+      throw e;
+    }
+    store.saveTrial(done);
+    for (TuningListener l : listeners) {
+      l.trialFinished(done);
+    }
+    return done;
+  }
+
+  private Trial score(
+      Trial trial, Measurement m, Objective objective, List<Constraint> constraints) {
+    OptionalDouble value = objective.valueIn(m);
+    if (value.isEmpty()) {
+      return trial.ended(
+          TrialStatus.FAILED,
+          "objective metric " + objective.metric() + " was not measured",
+          now());
+    }
+    List<String> violations = new ArrayList<>();
+    for (Constraint c : constraints) {
+      c.violation(m).ifPresent(violations::add);
+    }
+    return trial.measured(
+        m,
+        value.getAsDouble(),
+        violations.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", violations)),
+        now());
+  }
+
+  /**
+   * The end of a campaign that ran its course: push the best configuration if it beats the
+   * baseline.
+   */
+  private CampaignOutcome conclude(
+      Campaign campaign, String endMessage, List<Trial> trials, Configuration original) {
+    Objective objective = campaign.spec().objective();
+    Optional<Trial> baseline = trials.stream().filter(Trial::baseline).findFirst();
+    Optional<Trial> best = best(trials, objective);
+    if (best.isEmpty()) {
+      return finish(
+          campaign,
+          CampaignStatus.COMPLETED,
+          endMessage + "; no feasible configuration found, original configuration kept",
+          trials,
+          original);
+    }
+    Campaign withBest = campaign.withBestTrial(best.get().id());
+    Trial winner = best.get();
+    boolean beatsBaseline =
+        baseline.isEmpty()
+            || !baseline.get().feasible()
+            || objective.better(
+                winner.objectiveValue().getAsDouble(),
+                baseline.get().objectiveValue().getAsDouble());
+    if (winner.baseline() || !beatsBaseline) {
+      return finish(
+          withBest,
+          CampaignStatus.COMPLETED,
+          endMessage + "; the original configuration was the best, kept",
+          trials,
+          original);
+    }
+    try {
+      runtime.apply(winner.configuration());
+    } catch (ApplyFailedException e) {
+      return finish(
+          withBest,
+          CampaignStatus.COMPLETED,
+          endMessage + "; push of trial " + winner.number() + " failed: " + e.getMessage(),
+          trials,
+          original);
+    }
+    String evidence = evidence(objective, winner, baseline);
+    Deployment d =
+        new Deployment(
+            deploymentIds.get(),
+            runtime.id(),
+            Optional.of(campaign.id()),
+            original,
+            winner.configuration(),
+            "campaign:" + campaign.id(),
+            evidence,
+            now());
+    store.recordDeployment(d);
+    Campaign done =
+        withBest.finished(
+            CampaignStatus.COMPLETED,
+            endMessage + "; pushed trial " + winner.number() + " (" + evidence + ")",
+            now());
+    store.updateCampaign(done);
+    CampaignOutcome outcome = new CampaignOutcome(done, baseline, best, Optional.of(d), trials);
+    for (TuningListener l : listeners) {
+      l.campaignFinished(outcome);
+    }
+    return outcome;
+  }
+
+  /** Ends a campaign without a push, giving the runtime its original configuration back. */
+  private CampaignOutcome finish(
+      Campaign campaign,
+      CampaignStatus status,
+      String message,
+      List<Trial> trials,
+      Configuration original) {
+    String why = message;
+    if (!runtime.current().equals(original)) {
+      try {
+        runtime.apply(original);
+      } catch (ApplyFailedException e) {
+        why += "; restoring the original configuration failed: " + e.getMessage();
+      }
+    }
+    Campaign done = campaign.finished(status, why, now());
+    store.updateCampaign(done);
+    CampaignOutcome outcome =
+        new CampaignOutcome(
+            done,
+            trials.stream().filter(Trial::baseline).findFirst(),
+            best(trials, campaign.spec().objective()),
+            Optional.empty(),
+            trials);
+    for (TuningListener l : listeners) {
+      l.campaignFinished(outcome);
+    }
+    return outcome;
+  }
+
+  /** The feasible trial with the best objective value; the earliest wins ties. */
+  public static Optional<Trial> best(List<Trial> trials, Objective objective) {
+    Trial best = null;
+    for (Trial t : trials) {
+      if (t.feasible()
+          && (best == null
+              || objective.better(
+                  t.objectiveValue().getAsDouble(), best.objectiveValue().getAsDouble()))) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  private static String evidence(Objective objective, Trial winner, Optional<Trial> baseline) {
+    double w = winner.objectiveValue().getAsDouble();
+    if (baseline.isEmpty() || !baseline.get().feasible()) {
+      return String.format(Locale.ROOT, "%s %.4g; no feasible baseline", objective.metric(), w);
+    }
+    double b = baseline.get().objectiveValue().getAsDouble();
+    return String.format(
+        Locale.ROOT, "%s %.4g vs baseline %.4g, ratio %.2f", objective.metric(), w, b, w / b);
+  }
+
+  private Instant now() {
+    return ticker.now();
+  }
+
+  /** Builds a runner; store, runtime, strategies and workload are required. */
+  public static final class Builder {
+    private TrialStore store;
+    private RuntimeAdapter runtime;
+    private StrategyFactory strategies;
+    private Workload workload;
+    private Measurer measurer;
+    private io.infertune.tuner.measure.Ticker ticker = io.infertune.tuner.measure.Ticker.system();
+    private int cores = Runtime.getRuntime().availableProcessors();
+    private final List<TuningListener> listeners = new CopyOnWriteArrayList<>();
+    private Supplier<String> deploymentIds = () -> java.util.UUID.randomUUID().toString();
+
+    public Builder store(TrialStore store) {
+      this.store = store;
+      return this;
+    }
+
+    public Builder runtime(RuntimeAdapter runtime) {
+      this.runtime = runtime;
+      return this;
+    }
+
+    public Builder strategies(StrategyFactory strategies) {
+      this.strategies = strategies;
+      return this;
+    }
+
+    public Builder workload(Workload workload) {
+      this.workload = workload;
+      return this;
+    }
+
+    /** Defaults to a {@link Measurer} on the builder's ticker. */
+    public Builder measurer(Measurer measurer) {
+      this.measurer = measurer;
+      return this;
+    }
+
+    public Builder ticker(io.infertune.tuner.measure.Ticker ticker) {
+      this.ticker = ticker;
+      return this;
+    }
+
+    /** The machine's cores, for {@code cpu_utilization}; defaults to the JVM's count. */
+    public Builder cores(int cores) {
+      this.cores = cores;
+      return this;
+    }
+
+    public Builder listener(TuningListener listener) {
+      this.listeners.add(Objects.requireNonNull(listener));
+      return this;
+    }
+
+    public Builder deploymentIds(Supplier<String> ids) {
+      this.deploymentIds = ids;
+      return this;
+    }
+
+    public CampaignRunner build() {
+      return new CampaignRunner(this);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.infertune.tuner.trial;
+
+import io.infertune.tuner.measure.MeasurementSpec;
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.space.Names;
+import io.infertune.tuner.space.SearchSpace;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything an operator says about a campaign; immutable once the campaign starts.
+ *
+ * @param space the knobs to tune and their ranges (a sub-space of the runtime's knobs)
+ */
+public record CampaignSpec(
+    String name,
+    String runtimeId,
+    SearchSpace space,
+    Objective objective,
+    List<Constraint> constraints,
+    StrategySpec strategy,
+    Budget budget,
+    MeasurementSpec measurement,
+    WorkloadSpec workload) {
+
+  public CampaignSpec {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank() || name.length() > 200) {
+      throw new IllegalArgumentException("name must be 1-200 characters");
+    }
+    Names.require("runtime", runtimeId);
+    Objects.requireNonNull(space, "space");
+    Objects.requireNonNull(objective, "objective");
+    constraints = List.copyOf(constraints);
+    Objects.requireNonNull(strategy, "strategy");
+    Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(measurement, "measurement");
+    Objects.requireNonNull(workload, "workload");
+  }
+}

@@ -1,0 +1,225 @@
+package io.infertune.tuner.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.infertune.tuner.measure.ConfidenceInterval;
+import io.infertune.tuner.measure.Measurement;
+import io.infertune.tuner.measure.MeasurementSpec;
+import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.trial.Budget;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.CampaignStatus;
+import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.StrategySpec;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import io.infertune.tuner.trial.WorkloadSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The {@link TrialStore} contract. Every store's test extends this class. */
+public abstract class TrialStoreContract {
+  protected static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+  protected TrialStore store;
+
+  /** A fresh, empty store. */
+  protected abstract TrialStore createStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = createStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  public static CampaignSpec spec() {
+    return new CampaignSpec(
+        "nightly",
+        "embedded",
+        SearchSpace.of(
+            Parameter.ordinal("batch_size", 1, 8, 32),
+            Parameter.categorical("quantization", "fp32", "int8"),
+            Parameter.logReal("timeout", 0.1, 50).when("batch_size", 8, 32),
+            Parameter.integer("threads", 1, 2)),
+        Objective.maximize("throughput_rps"),
+        List.of(Constraint.atLeast("accuracy", 0.98), Constraint.atMost("latency_p95_ms", 80)),
+        new StrategySpec("random", 42),
+        new Budget(12, Optional.of(Duration.ofMinutes(5))),
+        new MeasurementSpec(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofMillis(500)),
+        WorkloadSpec.closedLoop(4, 7));
+  }
+
+  public static Trial measuredTrial(String campaign, int number) {
+    Measurement m =
+        new Measurement(
+            Map.of(
+                "throughput_rps",
+                new MetricSummary(
+                    120.5,
+                    119,
+                    130,
+                    131,
+                    6,
+                    Optional.of(new ConfidenceInterval(110.25, 130.75, 0.95))),
+                "latency_ms",
+                new MetricSummary(8.5, 7.25, 20, 31.5, 723, Optional.empty())),
+            Duration.ofMillis(3000));
+    return Trial.running(
+            campaign,
+            number,
+            Configuration.of("batch_size", 8, "quantization", "int8", "timeout", 2.5),
+            number == 0,
+            T0)
+        .measured(m, 120.5, Optional.empty(), T0.plusSeconds(4));
+  }
+
+  @Test
+  void campaignRoundTrips() {
+    Campaign c = Campaign.created("c1", spec(), "operator", T0);
+    store.createCampaign(c);
+    assertThat(store.campaign("c1")).contains(c);
+    Campaign done =
+        c.withStatus(CampaignStatus.RUNNING)
+            .withBestTrial("c1-0")
+            .finished(CampaignStatus.COMPLETED, "pushed", T0.plusSeconds(60));
+    store.updateCampaign(done);
+    assertThat(store.campaign("c1")).contains(done);
+    assertThat(store.campaign("nope")).isEmpty();
+  }
+
+  @Test
+  void campaignsAreListedNewestFirst() {
+    store.createCampaign(Campaign.created("a", spec(), "operator", T0));
+    store.createCampaign(Campaign.created("b", spec(), "schedule", T0.plusSeconds(5)));
+    assertThat(store.campaigns()).extracting(Campaign::id).containsExactly("b", "a");
+  }
+
+  @Test
+  void duplicateCampaignIsRejected() {
+    store.createCampaign(Campaign.created("a", spec(), "operator", T0));
+    assertThatThrownBy(() -> store.createCampaign(Campaign.created("a", spec(), "operator", T0)))
+        .isInstanceOf(RuntimeException.class);
+  }
+
+  @Test
+  void trialRoundTripsWithItsMeasurement() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    Trial t = measuredTrial("c", 0);
+    store.saveTrial(t);
+    assertThat(store.trial(t.id())).contains(t);
+  }
+
+  @Test
+  void savingATrialIsIdempotentAndFinalStatesReplaceRunning() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    Trial running = Trial.running("c", 1, Configuration.of("batch_size", 32), false, T0);
+    store.saveTrial(running);
+    store.saveTrial(running);
+    assertThat(store.trials("c")).containsExactly(running);
+    Trial failed =
+        running.ended(TrialStatus.FAILED, "apply failed (crash): boom", T0.plusSeconds(2));
+    store.saveTrial(failed);
+    store.saveTrial(failed);
+    assertThat(store.trials("c")).containsExactly(failed);
+  }
+
+  @Test
+  void aFinalTrialIsNeverRewritten() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    Trial t = measuredTrial("c", 0);
+    store.saveTrial(t);
+    Trial other =
+        Trial.running("c", 0, t.configuration(), true, T0).ended(TrialStatus.FAILED, "x", T0);
+    assertThatThrownBy(() -> store.saveTrial(other)).isInstanceOf(IllegalStateException.class);
+    assertThat(store.trial(t.id())).contains(t);
+  }
+
+  @Test
+  void trialsComeInNumberOrderPerCampaign() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    store.createCampaign(Campaign.created("d", spec(), "operator", T0));
+    for (int n : new int[] {2, 0, 11, 1}) {
+      store.saveTrial(measuredTrial("c", n));
+    }
+    store.saveTrial(measuredTrial("d", 0));
+    assertThat(store.trials("c")).extracting(Trial::number).containsExactly(0, 1, 2, 11);
+    assertThat(store.trials("d")).hasSize(1);
+    assertThat(store.trials("none")).isEmpty();
+  }
+
+  @Test
+  void deploymentsAreListedNewestFirstPerRuntime() {
+    Deployment d1 =
+        new Deployment(
+            "d1",
+            "embedded",
+            Optional.of("c"),
+            Configuration.of("batch_size", 1),
+            Configuration.of("batch_size", 8),
+            "campaign:c",
+            "ratio 2.0",
+            T0);
+    Deployment d2 =
+        new Deployment(
+            "d2",
+            "embedded",
+            Optional.empty(),
+            Configuration.of("batch_size", 8),
+            Configuration.of("batch_size", 1),
+            "operator",
+            "manual",
+            T0.plusSeconds(9));
+    Deployment other =
+        new Deployment(
+            "d3",
+            "vllm",
+            Optional.empty(),
+            Configuration.empty(),
+            Configuration.empty(),
+            "operator",
+            "",
+            T0);
+    store.recordDeployment(d1);
+    store.recordDeployment(d2);
+    store.recordDeployment(other);
+    assertThat(store.deployments("embedded")).containsExactly(d2, d1);
+  }
+
+  @Test
+  void concurrentSavesLoseNothing() throws Exception {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int i = 0; i < 40; i++) {
+        int n = i;
+        pool.submit(() -> store.saveTrial(measuredTrial("c", n)));
+        pool.submit(() -> store.saveTrial(measuredTrial("c", n)));
+      }
+    } finally {
+      pool.shutdown();
+      assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(store.trials("c")).hasSize(40);
+  }
+}
