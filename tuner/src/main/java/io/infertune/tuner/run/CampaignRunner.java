@@ -137,7 +137,9 @@ public final class CampaignRunner {
     String endMessage = null;
     try {
       if (trials.stream().noneMatch(Trial::baseline)) {
-        trials.add(runTrial(campaign, trials.size(), original, true));
+        Trial baseline = runTrial(campaign, trials.size(), original, true);
+        trials.add(baseline);
+        strategy.tell(baseline);
       }
       while (true) {
         if (stopRequested) {
