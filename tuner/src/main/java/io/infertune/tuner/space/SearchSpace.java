@@ -164,7 +164,10 @@ public record SearchSpace(List<Parameter> parameters) {
     return u;
   }
 
-  /** The number of distinct configurations, or {@code Long.MAX_VALUE} when unbounded. */
+  /**
+   * An upper bound of the number of distinct configurations (exact without conditional
+   * parameters), or {@code Long.MAX_VALUE} when unbounded.
+   */
   public long cardinality() {
     long n = 1;
     for (Parameter p : parameters) {

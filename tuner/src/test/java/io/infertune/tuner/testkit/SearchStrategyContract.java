@@ -33,7 +33,7 @@ public abstract class SearchStrategyContract {
   /** The strategy under test for {@code context}. */
   protected abstract SearchStrategy create(StrategyContext context);
 
-  /** A mixed space with a conditional parameter: 4 x 2 x (3 + 1) x 5 = 160 points once gridded. */
+  /** A mixed space with a conditional parameter: 4 x (1 + 3) x 5 = 80 configurations. */
   protected SearchSpace mixedSpace() {
     return SearchSpace.of(
         Parameter.ordinal("batch_size", 1, 4, 16, 64),

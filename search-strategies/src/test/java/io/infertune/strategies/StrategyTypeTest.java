@@ -1,0 +1,65 @@
+package io.infertune.strategies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.space.Names;
+import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.strategy.StrategyContext;
+import java.util.HashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StrategyTypeTest {
+  private static final StrategyContext CONTEXT =
+      new StrategyContext(
+          SearchSpace.of(Parameter.integer("threads", 1, 4)),
+          Objective.maximize("throughput_rps"),
+          List.of(),
+          0,
+          10);
+
+  @Test
+  void parsesWireNamesIgnoringCaseAndBlanks() {
+    assertThat(StrategyType.parse("random")).isEqualTo(StrategyType.RANDOM);
+    assertThat(StrategyType.parse("grid")).isEqualTo(StrategyType.GRID);
+    assertThat(StrategyType.parse(" Sobol ")).isEqualTo(StrategyType.SOBOL);
+    assertThat(StrategyType.find("bayesian-ish")).isEmpty();
+    assertThat(StrategyType.find(null)).isEmpty();
+  }
+
+  @Test
+  void rejectsAnUnknownNameListingTheKnownOnes() {
+    assertThatThrownBy(() -> StrategyType.parse("annealing"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'annealing'")
+        .hasMessageContaining("random, grid, sobol");
+    assertThatThrownBy(() -> new Strategies().create("annealing", CONTEXT))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("random, grid, sobol");
+  }
+
+  @Test
+  void wireNamesAreUniqueValidNamesThatRoundTrip() {
+    assertThat(new HashSet<>(StrategyType.wireNames())).hasSize(StrategyType.values().length);
+    for (StrategyType t : StrategyType.values()) {
+      assertThat(Names.require("strategy", t.wireName())).isEqualTo(t.toString());
+      assertThat(StrategyType.parse(t.wireName())).isEqualTo(t);
+      assertThat(t.description()).isNotBlank();
+    }
+    assertThat(new Strategies().names()).isEqualTo(StrategyType.wireNames());
+  }
+
+  @Test
+  void theFactoryCreatesTheNamedStrategy() {
+    Strategies strategies = new Strategies();
+    assertThat(strategies.create("random", CONTEXT)).isInstanceOf(RandomSearch.class);
+    assertThat(strategies.create("grid", CONTEXT)).isInstanceOf(GridSearch.class);
+    assertThat(strategies.create("sobol", CONTEXT)).isInstanceOf(SobolSearch.class);
+    for (StrategyType t : StrategyType.values()) {
+      assertThat(strategies.create(t.wireName(), CONTEXT).ask(2)).hasSize(2);
+    }
+  }
+}
