@@ -165,8 +165,8 @@ public record SearchSpace(List<Parameter> parameters) {
   }
 
   /**
-   * An upper bound of the number of distinct configurations (exact without conditional
-   * parameters), or {@code Long.MAX_VALUE} when unbounded.
+   * An upper bound of the number of distinct configurations (exact without conditional parameters),
+   * or {@code Long.MAX_VALUE} when unbounded.
    */
   public long cardinality() {
     long n = 1;
