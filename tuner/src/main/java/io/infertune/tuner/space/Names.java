@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 /** The one rule for names of parameters and metrics: they travel in URLs, SQL and CSV headers. */
 public final class Names {
   private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
 
   private Names() {}
 
@@ -23,5 +24,17 @@ public final class Names {
               + " letter");
     }
     return name;
+  }
+
+  /**
+   * Returns {@code id} if it is a valid identifier (a name that may also start with a digit, such
+   * as a UUID).
+   */
+  public static String requireId(String what, String id) {
+    if (id == null || !ID.matcher(id).matches()) {
+      throw new IllegalArgumentException(
+          what + " '" + id + "' is invalid: use 1-64 letters, digits, '_', '.', ':' or '-'");
+    }
+    return id;
   }
 }

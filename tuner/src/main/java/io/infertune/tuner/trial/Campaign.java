@@ -21,7 +21,7 @@ public record Campaign(
     Optional<String> message) {
 
   public Campaign {
-    io.infertune.tuner.space.Names.require("campaign id", id);
+    io.infertune.tuner.space.Names.requireId("campaign id", id);
     Objects.requireNonNull(spec, "spec");
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(startedBy, "startedBy");

@@ -1,0 +1,246 @@
+package io.infertune.api;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infertune.store.json.WireFormat;
+import io.infertune.tuner.run.CampaignRunner;
+import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1}. Handlers
+ * that touch the store run on worker threads ({@code blockingHandler}); errors are JSON {@code
+ * {"error", "field"}} with a 4xx status for the caller's mistakes.
+ */
+public final class ApiVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
+
+  /** Largest request body accepted, in bytes. */
+  static final long MAX_BODY_BYTES = 256 * 1024;
+
+  private final ServiceConfig config;
+  private final TrialStore store;
+  private final RuntimeRegistry runtimes;
+  private final CampaignService campaigns;
+  private final CampaignRequests requests;
+  private final PrometheusMeterRegistry registry;
+  private final ObjectMapper mapper = WireFormat.mapper();
+  private HttpServer server;
+
+  public ApiVerticle(
+      ServiceConfig config,
+      TrialStore store,
+      RuntimeRegistry runtimes,
+      CampaignService campaigns,
+      PrometheusMeterRegistry registry) {
+    this.config = config;
+    this.store = store;
+    this.runtimes = runtimes;
+    this.campaigns = campaigns;
+    this.requests = new CampaignRequests(runtimes);
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    router.get("/health").handler(this::health);
+    router.get("/metrics").blockingHandler(this::metrics, false);
+    router.get("/api/v1/runtimes").handler(this::listRuntimes);
+    router.get("/api/v1/runtimes/:id").handler(this::getRuntime);
+    router.post("/api/v1/campaigns").blockingHandler(this::createCampaign, false);
+    router.get("/api/v1/campaigns").blockingHandler(this::listCampaigns, false);
+    router.get("/api/v1/campaigns/:id").blockingHandler(this::getCampaign, false);
+    router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
+    router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
+    router
+        .route()
+        .last()
+        .handler(
+            ctx ->
+                fail(
+                    ctx,
+                    new ApiException(
+                        404,
+                        "no route for " + ctx.request().method() + " " + ctx.request().path(),
+                        Optional.empty())));
+    router.route().failureHandler(this::onFailure);
+    server = vertx.createHttpServer();
+    return server.requestHandler(router).listen(config.port(), config.host());
+  }
+
+  /** The port the server listens on (useful when configured with port 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void health(RoutingContext ctx) {
+    json(ctx, 200, mapper.createObjectNode().put("status", "up"));
+  }
+
+  private void metrics(RoutingContext ctx) {
+    ctx.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(registry.scrape());
+  }
+
+  private void listRuntimes(RoutingContext ctx) {
+    ArrayNode a = mapper.createArrayNode();
+    runtimes.all().forEach(r -> a.add(runtimeJson(r)));
+    json(ctx, 200, mapper.createObjectNode().set("runtimes", a));
+  }
+
+  private void getRuntime(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    RuntimeAdapter r =
+        runtimes.find(id).orElseThrow(() -> ApiException.notFound("no runtime '" + id + "'"));
+    json(ctx, 200, runtimeJson(r));
+  }
+
+  private ObjectNode runtimeJson(RuntimeAdapter r) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("id", r.id());
+    o.put("kind", r.kind());
+    o.put("liveReconfigurable", r.liveReconfigurable());
+    ArrayNode knobs = o.putArray("knobs");
+    for (Parameter p : r.knobs().parameters()) {
+      knobs.add(WireFormat.writeParameter(p));
+    }
+    o.set("defaults", WireFormat.writeConfiguration(r.defaults()));
+    o.set("current", WireFormat.writeConfiguration(r.current()));
+    return o;
+  }
+
+  private void createCampaign(RoutingContext ctx) {
+    JsonNode body = readBody(ctx);
+    CampaignSpec spec = requests.parse(body);
+    Campaign c = campaigns.start(spec, "operator");
+    ctx.response().putHeader("location", "/api/v1/campaigns/" + c.id());
+    json(ctx, 201, campaignJson(c, List.of()));
+  }
+
+  private void listCampaigns(RoutingContext ctx) {
+    ArrayNode a = mapper.createArrayNode();
+    for (Campaign c : store.campaigns()) {
+      a.add(campaignJson(c, store.trials(c.id())));
+    }
+    json(ctx, 200, mapper.createObjectNode().set("campaigns", a));
+  }
+
+  private void getCampaign(RoutingContext ctx) {
+    Campaign c = campaign(ctx);
+    json(ctx, 200, campaignJson(c, store.trials(c.id())));
+  }
+
+  private void listTrials(RoutingContext ctx) {
+    Campaign c = campaign(ctx);
+    ArrayNode a = mapper.createArrayNode();
+    for (Trial t : store.trials(c.id())) {
+      a.add(WireFormat.writeTrial(t));
+    }
+    json(ctx, 200, mapper.createObjectNode().set("trials", a));
+  }
+
+  private void stopCampaign(RoutingContext ctx) {
+    Campaign c = campaigns.stop(ctx.pathParam("id"));
+    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+  }
+
+  private Campaign campaign(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return store.campaign(id).orElseThrow(() -> ApiException.notFound("no campaign '" + id + "'"));
+  }
+
+  /** The campaign's record with its progress and best trial so far. */
+  private ObjectNode campaignJson(Campaign c, List<Trial> trials) {
+    ObjectNode o = WireFormat.writeCampaign(c);
+    ObjectNode progress = o.putObject("progress");
+    long finished = trials.stream().filter(t -> t.status().isFinal()).count();
+    progress.put("trialsFinished", finished);
+    progress.put("maxTrials", c.spec().budget().maxTrials());
+    progress.put("active", campaigns.isActive(c.id()));
+    for (TrialStatus s : TrialStatus.values()) {
+      long n = trials.stream().filter(t -> t.status() == s).count();
+      if (n > 0) {
+        progress.put(s.name().toLowerCase(Locale.ROOT), n);
+      }
+    }
+    CampaignRunner.best(trials, c.spec().objective())
+        .ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
+    return o;
+  }
+
+  private JsonNode readBody(RoutingContext ctx) {
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw ApiException.badRequest(null, "a JSON body is required");
+    }
+    try {
+      return mapper.readTree(ctx.body().buffer().getBytes());
+    } catch (JacksonException e) {
+      throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
+    } catch (java.io.IOException e) {
+      throw ApiException.badRequest(null, "the body could not be read: " + e.getMessage());
+    }
+  }
+
+  private void onFailure(RoutingContext ctx) {
+    Throwable f = ctx.failure();
+    if (f instanceof ApiException e) {
+      writeError(ctx, e.status(), e.getMessage(), e.field());
+    } else if (f == null && ctx.statusCode() == 413) {
+      writeError(
+          ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes", Optional.empty());
+    } else if (f == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      writeError(ctx, ctx.statusCode(), "bad request", Optional.empty());
+    } else {
+      log.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), f);
+      writeError(ctx, 500, "internal error", Optional.empty());
+    }
+  }
+
+  private void fail(RoutingContext ctx, ApiException e) {
+    ctx.fail(e);
+  }
+
+  private void writeError(RoutingContext ctx, int status, String message, Optional<String> field) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ObjectNode o = mapper.createObjectNode().put("error", message);
+    field.ifPresentOrElse(v -> o.put("field", v), () -> o.putNull("field"));
+    json(ctx, status, o);
+  }
+
+  private void json(RoutingContext ctx, int status, JsonNode body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("content-type", "application/json; charset=utf-8")
+        .end(body.toString());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

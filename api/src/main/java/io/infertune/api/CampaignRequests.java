@@ -1,0 +1,161 @@
+package io.infertune.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infertune.store.json.FieldException;
+import io.infertune.store.json.WireFormat;
+import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.trial.CampaignSpec;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the body of {@code POST /api/v1/campaigns} into a {@link CampaignSpec}: fills in the
+ * defaults an operator may leave out, then checks that every tuned parameter is a knob of the
+ * runtime and stays within the knob's range. Errors name the field at fault.
+ */
+public final class CampaignRequests {
+  /**
+   * Defaults for what a request leaves out; the search space defaults to all the runtime's knobs.
+   */
+  static final String DEFAULTS =
+      """
+      {
+        "objective": {"metric": "throughput_rps", "direction": "maximize"},
+        "constraints": [],
+        "strategy": {"type": "random", "seed": 0},
+        "budget": {"maxTrials": 20},
+        "measurement": {"warmupSeconds": 2, "windowSeconds": 5, "sampleIntervalSeconds": 0.5},
+        "workload": {"mode": "closed_loop", "concurrency": 16, "ratePerSecond": 100,
+                     "distinctInputs": 20000, "zipfExponent": 1.0, "seed": 1}
+      }
+      """;
+
+  private static final Map<String, Set<String>> COMPATIBLE_TYPES =
+      Map.of(
+          "int", Set.of("int", "ordinal"),
+          "float", Set.of("float", "int", "ordinal"),
+          "ordinal", Set.of("ordinal", "categorical"),
+          "categorical", Set.of("categorical", "ordinal"));
+
+  private final RuntimeRegistry runtimes;
+  private final ObjectNode defaults;
+
+  public CampaignRequests(RuntimeRegistry runtimes) {
+    this.runtimes = runtimes;
+    try {
+      this.defaults = (ObjectNode) WireFormat.mapper().readTree(DEFAULTS);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The specification a request body asks for. */
+  public CampaignSpec parse(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw ApiException.badRequest(null, "the body must be a JSON object");
+    }
+    JsonNode runtimeNode = body.get("runtime");
+    if (runtimeNode == null || !runtimeNode.isTextual()) {
+      throw ApiException.badRequest("runtime", "runtime is required: one of " + runtimes.ids());
+    }
+    RuntimeAdapter runtime =
+        runtimes
+            .find(runtimeNode.asText())
+            .orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "runtime",
+                        "unknown runtime '"
+                            + runtimeNode.asText()
+                            + "'; known: "
+                            + runtimes.ids()));
+    ObjectNode merged = defaults.deepCopy();
+    merged.put("name", "campaign on " + runtime.id());
+    merged.set("parameters", knobsAsJson(runtime));
+    merge(merged, (ObjectNode) body);
+    CampaignSpec spec;
+    try {
+      spec = WireFormat.readCampaignSpec(merged);
+    } catch (FieldException e) {
+      throw ApiException.badRequest(e.field(), e.getMessage());
+    }
+    checkAgainstKnobs(spec, runtime);
+    return spec;
+  }
+
+  private static ArrayNode knobsAsJson(RuntimeAdapter runtime) {
+    ArrayNode a = JsonNodeFactory.instance.arrayNode();
+    for (Parameter p : runtime.knobs().parameters()) {
+      a.add(WireFormat.writeParameter(p));
+    }
+    return a;
+  }
+
+  /** Lays {@code over} onto {@code base}: objects merge field by field, anything else replaces. */
+  private static void merge(ObjectNode base, ObjectNode over) {
+    Iterator<Map.Entry<String, JsonNode>> it = over.fields();
+    while (it.hasNext()) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode existing = base.get(e.getKey());
+      if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode vo) {
+        merge(eo, vo);
+      } else {
+        base.set(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static void checkAgainstKnobs(CampaignSpec spec, RuntimeAdapter runtime) {
+    var params = spec.space().parameters();
+    for (int i = 0; i < params.size(); i++) {
+      Parameter p = params.get(i);
+      String field = "parameters[" + i + "]";
+      Parameter knob =
+          runtime
+              .knobs()
+              .find(p.name())
+              .orElseThrow(
+                  () ->
+                      ApiException.badRequest(
+                          field + ".name",
+                          "runtime '"
+                              + runtime.id()
+                              + "' has no knob '"
+                              + p.name()
+                              + "'; knobs: "
+                              + runtime.knobs().names()));
+      if (!COMPATIBLE_TYPES.getOrDefault(knob.type(), Set.of()).contains(p.type())) {
+        throw ApiException.badRequest(
+            field + ".type",
+            "knob '"
+                + p.name()
+                + "' is "
+                + knob.type()
+                + "; a "
+                + p.type()
+                + " range does not fit it");
+      }
+      for (Object v : p.gridValues(3)) {
+        if (!knob.contains(v)) {
+          throw ApiException.badRequest(
+              field,
+              "value "
+                  + v
+                  + " of '"
+                  + p.name()
+                  + "' is outside the knob's range: "
+                  + describe(knob));
+        }
+      }
+    }
+  }
+
+  private static String describe(Parameter knob) {
+    return WireFormat.writeParameter(knob).toString();
+  }
+}

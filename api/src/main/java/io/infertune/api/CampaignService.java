@@ -1,0 +1,203 @@
+package io.infertune.api;
+
+import io.infertune.tuner.measure.Ticker;
+import io.infertune.tuner.run.CampaignOutcome;
+import io.infertune.tuner.run.CampaignRunner;
+import io.infertune.tuner.run.TuningListener;
+import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.runtime.Workload;
+import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.strategy.StrategyFactory;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.CampaignStatus;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import io.infertune.tuner.trial.WorkloadSpec;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts, tracks and stops campaigns: one {@link CampaignRunner} per campaign on its own (virtual)
+ * thread, at most one active campaign per runtime.
+ *
+ * @implNote thread-safe.
+ */
+public final class CampaignService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(CampaignService.class);
+
+  private final TrialStore store;
+  private final RuntimeRegistry runtimes;
+  private final StrategyFactory strategies;
+  private final Function<WorkloadSpec, Workload> workloads;
+  private final Ticker ticker;
+  private final List<TuningListener> listeners;
+  private final Supplier<String> ids;
+  private final ExecutorService executor;
+
+  /** Active campaigns by runtime id. */
+  private final Map<String, Active> activeByRuntime = new ConcurrentHashMap<>();
+
+  private record Active(String campaignId, CampaignRunner runner) {}
+
+  public CampaignService(
+      TrialStore store,
+      RuntimeRegistry runtimes,
+      StrategyFactory strategies,
+      Function<WorkloadSpec, Workload> workloads,
+      Ticker ticker,
+      List<TuningListener> listeners,
+      Supplier<String> ids,
+      ExecutorService executor) {
+    this.store = store;
+    this.runtimes = runtimes;
+    this.strategies = strategies;
+    this.workloads = workloads;
+    this.ticker = ticker;
+    this.listeners = List.copyOf(listeners);
+    this.ids = ids;
+    this.executor = executor;
+  }
+
+  /**
+   * Marks what a previous run of the service left unfinished: RUNNING trials become ABORTED and
+   * unfinished campaigns STOPPED, so that the record says what happened.
+   */
+  public void recoverInterrupted() {
+    for (Campaign c : store.campaigns()) {
+      if (c.status().isFinal()) {
+        continue;
+      }
+      for (Trial t : store.trials(c.id())) {
+        if (t.status() == TrialStatus.RUNNING) {
+          store.saveTrial(
+              t.ended(
+                  TrialStatus.ABORTED,
+                  "interrupted: the service stopped during the trial",
+                  ticker.now()));
+        }
+      }
+      store.updateCampaign(
+          c.finished(
+              CampaignStatus.STOPPED,
+              "interrupted: the service stopped during the campaign",
+              ticker.now()));
+      log.info("campaign {} was interrupted by a service stop; marked STOPPED", c.id());
+    }
+  }
+
+  /**
+   * Records and starts a campaign.
+   *
+   * @throws ApiException 409 when the runtime already has an active campaign
+   */
+  public Campaign start(CampaignSpec spec, String startedBy) {
+    RuntimeAdapter runtime =
+        runtimes
+            .find(spec.runtimeId())
+            .orElseThrow(
+                () ->
+                    ApiException.badRequest(
+                        "runtime", "unknown runtime '" + spec.runtimeId() + "'"));
+    Campaign campaign = Campaign.created(ids.get(), spec, startedBy, ticker.now());
+    CampaignRunner.Builder builder =
+        CampaignRunner.builder()
+            .store(store)
+            .runtime(runtime)
+            .strategies(strategies)
+            .workload(workloads.apply(spec.workload()))
+            .ticker(ticker);
+    listeners.forEach(builder::listener);
+    CampaignRunner runner = builder.build();
+    Active active = new Active(campaign.id(), runner);
+    Active existing = activeByRuntime.putIfAbsent(runtime.id(), active);
+    if (existing != null) {
+      throw ApiException.conflict(
+          "runtime '"
+              + runtime.id()
+              + "' already has an active campaign: "
+              + existing.campaignId()
+              + " (stop it first)");
+    }
+    try {
+      store.createCampaign(campaign);
+      executor.execute(() -> run(runtime.id(), active, campaign));
+    } catch (RuntimeException e) {
+      activeByRuntime.remove(runtime.id(), active);
+      throw e;
+    }
+    return campaign;
+  }
+
+  private void run(String runtimeId, Active active, Campaign campaign) {
+    try {
+      CampaignOutcome o = active.runner().run(campaign);
+      log.info(
+          "campaign {} ended {}: {}",
+          campaign.id(),
+          o.campaign().status(),
+          o.campaign().message().orElse(""));
+    } catch (RuntimeException e) {
+      log.error("campaign {} crashed", campaign.id(), e);
+    } finally {
+      activeByRuntime.remove(runtimeId, active);
+    }
+  }
+
+  /**
+   * Asks an active campaign to stop; returns its record.
+   *
+   * @throws ApiException 404 for an unknown campaign, 409 for one that already ended
+   */
+  public Campaign stop(String campaignId) {
+    Campaign c =
+        store
+            .campaign(campaignId)
+            .orElseThrow(() -> ApiException.notFound("no campaign '" + campaignId + "'"));
+    Optional<Active> active =
+        activeByRuntime.values().stream()
+            .filter(a -> a.campaignId().equals(campaignId))
+            .findFirst();
+    if (active.isEmpty()) {
+      throw ApiException.conflict(
+          "campaign '"
+              + campaignId
+              + "' is not running ("
+              + c.status().name().toLowerCase(java.util.Locale.ROOT)
+              + ")");
+    }
+    active.get().runner().stop();
+    return c;
+  }
+
+  /** Whether the campaign is running in this process. */
+  public boolean isActive(String campaignId) {
+    return activeByRuntime.values().stream().anyMatch(a -> a.campaignId().equals(campaignId));
+  }
+
+  public int activeCount() {
+    return activeByRuntime.size();
+  }
+
+  /** Stops every active campaign and waits for them to restore their runtimes. */
+  @Override
+  public void close() {
+    activeByRuntime.values().forEach(a -> a.runner().stop());
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(60, TimeUnit.SECONDS)) {
+        log.warn("campaigns did not stop within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.infertune.api;
+
+import io.infertune.runtime.embedded.EmbeddedRuntime;
+import io.infertune.runtime.workload.Workloads;
+import io.infertune.store.TrialStores;
+import io.infertune.strategies.Strategies;
+import io.infertune.tuner.measure.Ticker;
+import io.infertune.tuner.store.TrialStore;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service, wired: the store, the runtimes, the campaign service, metrics and the HTTP server.
+ * The one place that knows every module.
+ */
+public final class Infertune implements AutoCloseable {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Infertune.class);
+  private final TrialStore store;
+  private final RuntimeRegistry runtimes;
+  private final CampaignService campaigns;
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final Vertx vertx;
+  private final ApiVerticle api;
+
+  private Infertune(ServiceConfig config) throws Exception {
+    Files.createDirectories(config.dataDir());
+    registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+
+    store = TrialStores.openH2(config.dataDir());
+    runtimes = new RuntimeRegistry();
+    runtimes.register(embeddedRuntime(config));
+
+    CampaignService[] self = new CampaignService[1];
+    TuningMetrics tuningMetrics =
+        new TuningMetrics(() -> self[0] == null ? 0 : self[0].activeCount());
+    tuningMetrics.bindTo(registry);
+    campaigns =
+        new CampaignService(
+            store,
+            runtimes,
+            new Strategies(),
+            Workloads::from,
+            Ticker.system(),
+            List.of(tuningMetrics),
+            () -> UUID.randomUUID().toString(),
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
+    self[0] = campaigns;
+    campaigns.recoverInterrupted();
+    restoreDeployments();
+
+    vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
+    api = new ApiVerticle(config, store, runtimes, campaigns, registry);
+    vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Puts each runtime back on the configuration last pushed to it: the embedded runtime lives in
+   * this process and starts on its defaults, and what was proven better should survive a restart.
+   */
+  private void restoreDeployments() {
+    for (var runtime : runtimes.all()) {
+      store.deployments(runtime.id()).stream()
+          .findFirst()
+          .ifPresent(
+              d -> {
+                try {
+                  runtime.apply(d.after());
+                  log.info("runtime {} restored to its last deployment {}", runtime.id(), d.id());
+                } catch (io.infertune.tuner.runtime.ApplyFailedException e) {
+                  log.warn(
+                      "runtime {} could not take its last deployment {}: {}",
+                      runtime.id(),
+                      d.id(),
+                      e.getMessage());
+                }
+              });
+    }
+  }
+
+  /** The embedded ONNX Runtime server, with its model files extracted under the data directory. */
+  static EmbeddedRuntime embeddedRuntime(ServiceConfig config) {
+    return EmbeddedRuntime.builder().modelCacheDir(config.dataDir().resolve("models")).build();
+  }
+
+  /**
+   * Starts the service; returns once it listens.
+   *
+   * @throws Exception when the store, the runtime or the port cannot be opened
+   */
+  public static Infertune start(ServiceConfig config) throws Exception {
+    return new Infertune(config);
+  }
+
+  public int port() {
+    return api.actualPort();
+  }
+
+  public TrialStore store() {
+    return store;
+  }
+
+  public RuntimeRegistry runtimes() {
+    return runtimes;
+  }
+
+  public CampaignService campaigns() {
+    return campaigns;
+  }
+
+  /** Stops the HTTP server, the campaigns (restoring runtimes), the runtimes and the store. */
+  @Override
+  public void close() {
+    try {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Closing goes on: the campaigns and the store matter more than a clean HTTP shutdown.
+      log.warn("HTTP server did not close cleanly", e);
+    }
+    campaigns.close();
+    runtimes.close();
+    store.close();
+    gcMetrics.close();
+    registry.close();
+  }
+}

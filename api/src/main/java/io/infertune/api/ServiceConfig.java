@@ -1,0 +1,22 @@
+package io.infertune.api;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * How the service runs.
+ *
+ * @param host the address to bind; 127.0.0.1 by default so that nothing outside the machine reaches
+ *     an API without authentication
+ * @param port the HTTP port; 0 picks a free one
+ * @param dataDir where the H2 database and extracted model files live
+ */
+public record ServiceConfig(String host, int port, Path dataDir) {
+  public ServiceConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+    }
+  }
+}

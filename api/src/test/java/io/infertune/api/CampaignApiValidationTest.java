@@ -1,0 +1,126 @@
+package io.infertune.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** Bad input gets a 4xx JSON error naming the field, and changes nothing. */
+class CampaignApiValidationTest {
+  @TempDir static Path dataDir;
+  private static Infertune service;
+  private static HttpJson http;
+
+  @BeforeAll
+  static void start() throws Exception {
+    service = Infertune.start(new ServiceConfig("127.0.0.1", 0, dataDir));
+    http = new HttpJson(service.port());
+  }
+
+  @AfterAll
+  static void stop() {
+    service.close();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
+          missing runtime        | {}                                                                          | runtime
+          unknown runtime        | {"runtime": "vllm-7"}                                                       | runtime
+          runtime not a string   | {"runtime": 7}                                                              | runtime
+          unknown knob           | {"runtime": "embedded", "parameters": [{"name": "warp", "type": "int", "min": 1, "max": 2}]} | parameters[0].name
+          value outside the knob | {"runtime": "embedded", "parameters": [{"name": "batch_size", "type": "ordinal", "values": [1, 3]}]} | parameters[0]
+          float on an int knob   | {"runtime": "embedded", "parameters": [{"name": "replicas", "type": "float", "min": 1, "max": 2}]} | parameters[0].type
+          inverted range         | {"runtime": "embedded", "parameters": [{"name": "batch_timeout_ms", "type": "int", "min": 9, "max": 2}]} | parameters[0]
+          unknown metric         | {"runtime": "embedded", "objective": {"metric": "happiness", "direction": "maximize"}} | objective.metric
+          bad direction          | {"runtime": "embedded", "objective": {"metric": "throughput_rps", "direction": "up"}} | objective.direction
+          zero trials            | {"runtime": "embedded", "budget": {"maxTrials": 0}}                          | budget.maxTrials
+          trials not a number    | {"runtime": "embedded", "budget": {"maxTrials": "ten"}}                      | budget.maxTrials
+          huge trials            | {"runtime": "embedded", "budget": {"maxTrials": 1e300}}                      | budget.maxTrials
+          constraint no bound    | {"runtime": "embedded", "constraints": [{"metric": "accuracy"}]}           | constraints[0]
+          negative window        | {"runtime": "embedded", "measurement": {"windowSeconds": -1}}               | measurement
+          unknown mode           | {"runtime": "embedded", "workload": {"mode": "sideways"}}                   | workload.mode
+          zero concurrency       | {"runtime": "embedded", "workload": {"concurrency": 0}}                     | workload
+          """)
+  void rejectsBadCampaignsNamingTheField(String what, String body, String field) throws Exception {
+    int before = http.get("/api/v1/campaigns").json().get("campaigns").size();
+    HttpJson.Response r = http.post("/api/v1/campaigns", body);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    JsonNode error = r.json();
+    assertThat(error.get("field").asText()).as(r.body()).startsWith(field);
+    assertThat(error.get("error").asText()).isNotBlank();
+    assertThat(http.get("/api/v1/campaigns").json().get("campaigns")).hasSize(before);
+  }
+
+  @Test
+  void rejectsBodiesThatAreNotJsonObjects() throws Exception {
+    for (String body : new String[] {"", "{", "[1,2]", "\"x\"", "{\"runtime\": NaN}"}) {
+      HttpJson.Response r = http.post("/api/v1/campaigns", body);
+      assertThat(r.status()).as(body).isEqualTo(400);
+      assertThat(r.json().get("error").asText()).isNotBlank();
+    }
+    byte[] invalidUtf8 = {'{', '"', 'r', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    assertThat(http.postBytes("/api/v1/campaigns", invalidUtf8).status()).isEqualTo(400);
+  }
+
+  @Test
+  void rejectsOversizedBodies() throws Exception {
+    String big = "{\"runtime\": \"embedded\", \"name\": \"" + "x".repeat(300_000) + "\"}";
+    HttpJson.Response r = http.postBytes("/api/v1/campaigns", big.getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status()).isEqualTo(413);
+  }
+
+  @Test
+  void unknownIdsAndRoutesAre404WithJson() throws Exception {
+    for (String path :
+        new String[] {
+          "/api/v1/campaigns/nope",
+          "/api/v1/campaigns/nope/trials",
+          "/api/v1/runtimes/nope",
+          "/nowhere"
+        }) {
+      HttpJson.Response r = http.get(path);
+      assertThat(r.status()).as(path).isEqualTo(404);
+      assertThat(r.json().get("error").asText()).isNotBlank();
+    }
+    assertThat(http.post("/api/v1/campaigns/nope/stop", "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void oneActiveCampaignPerRuntimeAndStopRestoresTheRuntime() throws Exception {
+    String longCampaign =
+        """
+        {"runtime": "embedded", "strategy": {"type": "random", "seed": 3}, "budget": {"maxTrials": 100},
+         "parameters": [{"name": "batch_size", "type": "ordinal", "values": [2, 4, 8]}],
+         "measurement": {"warmupSeconds": 0.2, "windowSeconds": 1, "sampleIntervalSeconds": 0.5},
+         "workload": {"concurrency": 4}}
+        """;
+    JsonNode defaults = http.get("/api/v1/runtimes/embedded").json().get("defaults");
+    HttpJson.Response first = http.post("/api/v1/campaigns", longCampaign);
+    assertThat(first.status()).as(first.body()).isEqualTo(201);
+    String id = first.json().get("id").asText();
+
+    HttpJson.Response second = http.post("/api/v1/campaigns", longCampaign);
+    assertThat(second.status()).isEqualTo(409);
+    assertThat(second.json().get("error").asText()).contains(id);
+
+    HttpJson.Response stop = http.post("/api/v1/campaigns/" + id + "/stop", "");
+    assertThat(stop.status()).isEqualTo(202);
+    JsonNode done = http.awaitCampaignEnd(id, Duration.ofMinutes(1));
+    assertThat(done.get("status").asText()).isEqualTo("stopped");
+    assertThat(http.get("/api/v1/runtimes/embedded").json().get("current")).isEqualTo(defaults);
+    assertThat(http.post("/api/v1/campaigns/" + id + "/stop", "").status()).isEqualTo(409);
+    // The runtime is free again.
+    assertThat(service.campaigns().activeCount()).isZero();
+  }
+}

@@ -1,0 +1,660 @@
+package io.infertune.store;
+
+import io.infertune.store.json.WireFormat;
+import io.infertune.tuner.measure.Measurement;
+import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.CampaignStatus;
+import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * A {@link TrialStore} over JDBC: H2 or PostgreSQL, one schema for both (see {@code db/migration}),
+ * migrated by Flyway when the store opens. Use {@link TrialStores} to open one with a connection
+ * pool; this class takes any {@link DataSource}.
+ *
+ * <p>Campaigns, trials and deployments are rows with their fields as columns; nested values (a
+ * campaign's spec, configurations, a trial's measurement) are {@link WireFormat} JSON in text
+ * columns, and each measured trial also has one {@code trial_metrics} row per metric summary for
+ * dashboard queries. Reads rebuild the records from the columns and the JSON.
+ *
+ * @apiNote beyond {@link TrialStore}'s contract:
+ *     <ul>
+ *       <li>Instants are kept to the microsecond (the precision PostgreSQL has): every instant is
+ *           truncated to microseconds before it is written, so a record read back equals the one
+ *           saved with its instants truncated ({@code instant.truncatedTo(ChronoUnit.MICROS)}). The
+ *           comparisons of {@link #saveTrial} are made after that truncation, so saving the same
+ *           trial again is a no-op even when its instants have nanoseconds. Likewise an objective
+ *           value of {@code -0.0} is kept as {@code 0.0} (H2 does not tell them apart).
+ *       <li>{@link #createCampaign} and {@link #recordDeployment} throw {@link
+ *           IllegalStateException} when the id exists; {@link #updateCampaign} when it does not;
+ *           {@link #saveTrial} when the trial's campaign does not exist, when a final trial would
+ *           change, when the trial's campaign or number would change, or when its campaign already
+ *           has another trial with its number.
+ *       <li>Campaigns with equal creation instants are listed by id, descending; deployments with
+ *           equal instants likewise.
+ *       <li>Any other failure of the database is a {@link StoreException}; every method is one
+ *           transaction, so a failed write leaves nothing behind.
+ *       <li>Ids are at most 255 characters (campaign ids are names, at most 64).
+ *     </ul>
+ *
+ * @implNote thread-safe: each call borrows a connection from the data source for its own
+ *     transaction. Concurrent saves of one trial are serialised by the database (a row lock, and
+ *     the primary key for two first saves: the loser retries and finds the winner's row).
+ */
+public final class JdbcTrialStore implements TrialStore {
+  private static final int SAVE_ATTEMPTS = 3;
+  private static final String UNIQUE_VIOLATION = "23505";
+  // PostgreSQL says 23503 for every foreign-key violation; H2 says 23506 for a missing parent.
+  private static final java.util.Set<String> FOREIGN_KEY_VIOLATIONS =
+      java.util.Set.of("23503", "23506");
+
+  private static final String CAMPAIGN_COLUMNS =
+      "id, name, runtime_id, status, started_by, created_at, finished_at, best_trial_id, message,"
+          + " spec_json";
+  private static final String TRIAL_COLUMNS =
+      "id, campaign_id, number, status, baseline, objective_value, reason, started_at,"
+          + " finished_at, configuration_json, measurement_json";
+  private static final String DEPLOYMENT_COLUMNS =
+      "id, runtime_id, campaign_id, before_json, after_json, cause, evidence, at";
+
+  private final DataSource dataSource;
+  private final AutoCloseable onClose;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  /**
+   * A store over {@code dataSource}, whose schema is first migrated to this version's. The caller
+   * keeps ownership of the data source: {@link #close()} does not close it.
+   *
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public JdbcTrialStore(DataSource dataSource) {
+    this(dataSource, () -> {});
+  }
+
+  /** A store that runs {@code onClose} (closing its pool) when it is closed. */
+  JdbcTrialStore(DataSource dataSource, AutoCloseable onClose) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.onClose = Objects.requireNonNull(onClose, "onClose");
+    migrate(dataSource);
+  }
+
+  /**
+   * Brings the schema of {@code dataSource} to this version's by applying the migrations it has not
+   * had; a database that is up to date is left unchanged.
+   *
+   * @throws StoreException when the migration fails (nothing of a failed migration is kept where
+   *     the database has transactional DDL, as PostgreSQL and H2 do)
+   */
+  public static void migrate(DataSource dataSource) {
+    try {
+      Flyway.configure(JdbcTrialStore.class.getClassLoader())
+          .dataSource(dataSource)
+          .locations("classpath:db/migration")
+          .failOnMissingLocations(true)
+          .load()
+          .migrate();
+    } catch (FlywayException e) {
+      throw new StoreException("cannot migrate the trial store's schema: " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- campaigns
+
+  @Override
+  public void createCampaign(Campaign campaign) {
+    Campaign c = normalized(campaign);
+    withConnection(
+        "create campaign " + c.id(),
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "INSERT INTO campaigns ("
+                      + CAMPAIGN_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, c.id());
+            bindCampaignFields(ps, 2, c);
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              throw new IllegalStateException("campaign " + c.id() + " exists", e);
+            }
+            throw e;
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void updateCampaign(Campaign campaign) {
+    Campaign c = normalized(campaign);
+    withConnection(
+        "update campaign " + c.id(),
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "UPDATE campaigns SET name = ?, runtime_id = ?, status = ?, started_by = ?,"
+                      + " created_at = ?, finished_at = ?, best_trial_id = ?, message = ?,"
+                      + " spec_json = ? WHERE id = ?")) {
+            bindCampaignFields(ps, 1, c);
+            ps.setString(10, c.id());
+            if (ps.executeUpdate() == 0) {
+              throw new IllegalStateException("no campaign " + c.id());
+            }
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public Optional<Campaign> campaign(String id) {
+    Objects.requireNonNull(id, "id");
+    return withConnection(
+        "read campaign " + id,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement("SELECT " + CAMPAIGN_COLUMNS + " FROM campaigns WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(campaignAt(rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  @Override
+  public List<Campaign> campaigns() {
+    return withConnection(
+        "list campaigns",
+        con -> {
+          try (PreparedStatement ps =
+                  con.prepareStatement(
+                      "SELECT "
+                          + CAMPAIGN_COLUMNS
+                          + " FROM campaigns ORDER BY created_at DESC, id DESC");
+              ResultSet rs = ps.executeQuery()) {
+            List<Campaign> out = new ArrayList<>();
+            while (rs.next()) {
+              out.add(campaignAt(rs));
+            }
+            return out;
+          }
+        });
+  }
+
+  private static void bindCampaignFields(PreparedStatement ps, int first, Campaign c)
+      throws SQLException {
+    int i = first;
+    ps.setString(i++, c.spec().name());
+    ps.setString(i++, c.spec().runtimeId());
+    ps.setString(i++, wire(c.status()));
+    ps.setString(i++, c.startedBy());
+    ps.setObject(i++, timestamp(c.createdAt()));
+    ps.setObject(i++, c.finishedAt().map(JdbcTrialStore::timestamp).orElse(null));
+    ps.setString(i++, c.bestTrialId().orElse(null));
+    ps.setString(i++, c.message().orElse(null));
+    ps.setString(i, WireFormat.toJson(WireFormat.writeCampaignSpec(c.spec())));
+  }
+
+  private static Campaign campaignAt(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    try {
+      CampaignSpec spec = WireFormat.readCampaignSpec(WireFormat.parse(rs.getString("spec_json")));
+      return new Campaign(
+          id,
+          spec,
+          CampaignStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+          rs.getString("started_by"),
+          instant(rs, "created_at").orElseThrow(),
+          instant(rs, "finished_at"),
+          Optional.ofNullable(rs.getString("best_trial_id")),
+          Optional.ofNullable(rs.getString("message")));
+    } catch (IllegalArgumentException e) {
+      throw unreadable("campaign " + id, e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- trials
+
+  @Override
+  public void saveTrial(Trial trial) {
+    Trial t = normalized(trial);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        inTransaction(
+            "save trial " + t.id(),
+            con -> {
+              saveIn(con, t);
+              return null;
+            });
+        return;
+      } catch (StoreException e) {
+        // Two first saves of one trial: the loser's insert fails on the primary key once the
+        // winner commits; the next attempt finds the winner's row and compares with it.
+        if (attempt < SAVE_ATTEMPTS && e.sqlState().filter(UNIQUE_VIOLATION::equals).isPresent()) {
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private static void saveIn(Connection con, Trial t) throws SQLException {
+    Optional<Trial> existing = selectTrial(con, t.id(), true);
+    if (existing.isEmpty()) {
+      insertTrial(con, t);
+      insertMetrics(con, t);
+      return;
+    }
+    Trial old = existing.get();
+    if (old.equals(t)) {
+      return;
+    }
+    if (old.status().isFinal()) {
+      throw new IllegalStateException(
+          "trial "
+              + t.id()
+              + " is "
+              + wire(old.status())
+              + ", which is final; it cannot be saved again with other values");
+    }
+    if (!old.campaignId().equals(t.campaignId()) || old.number() != t.number()) {
+      throw new IllegalStateException(
+          "trial "
+              + t.id()
+              + " is number "
+              + old.number()
+              + " of campaign "
+              + old.campaignId()
+              + "; a later state cannot move it");
+    }
+    try (PreparedStatement ps =
+        con.prepareStatement(
+            "UPDATE trials SET status = ?, baseline = ?, objective_value = ?, reason = ?,"
+                + " started_at = ?, finished_at = ?, configuration_json = ?,"
+                + " measurement_json = ? WHERE id = ?")) {
+      bindTrialState(ps, 1, t);
+      ps.setString(9, t.id());
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps =
+        con.prepareStatement("DELETE FROM trial_metrics WHERE trial_id = ?")) {
+      ps.setString(1, t.id());
+      ps.executeUpdate();
+    }
+    insertMetrics(con, t);
+  }
+
+  private static void insertTrial(Connection con, Trial t) throws SQLException {
+    try (PreparedStatement ps =
+        con.prepareStatement(
+            "INSERT INTO trials ("
+                + TRIAL_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, t.id());
+      ps.setString(2, t.campaignId());
+      ps.setInt(3, t.number());
+      bindTrialState(ps, 4, t);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (FOREIGN_KEY_VIOLATIONS.contains(e.getSQLState())) {
+        throw new IllegalStateException(
+            "no campaign " + t.campaignId() + " for trial " + t.id(), e);
+      }
+      String message = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+      if (UNIQUE_VIOLATION.equals(e.getSQLState()) && message.contains("trials_campaign_number")) {
+        throw new IllegalStateException(
+            "campaign "
+                + t.campaignId()
+                + " already has a trial number "
+                + t.number()
+                + " under another id than "
+                + t.id(),
+            e);
+      }
+      throw e;
+    }
+  }
+
+  /** Binds status .. measurement_json (8 parameters) from {@code first}. */
+  private static void bindTrialState(PreparedStatement ps, int first, Trial t) throws SQLException {
+    int i = first;
+    ps.setString(i++, wire(t.status()));
+    ps.setBoolean(i++, t.baseline());
+    if (t.objectiveValue().isPresent()) {
+      ps.setDouble(i++, t.objectiveValue().getAsDouble());
+    } else {
+      ps.setNull(i++, Types.DOUBLE);
+    }
+    ps.setString(i++, t.reason().orElse(null));
+    ps.setObject(i++, timestamp(t.startedAt()));
+    ps.setObject(i++, t.finishedAt().map(JdbcTrialStore::timestamp).orElse(null));
+    ps.setString(i++, WireFormat.toJson(WireFormat.writeConfiguration(t.configuration())));
+    ps.setString(
+        i,
+        t.measurement().map(m -> WireFormat.toJson(WireFormat.writeMeasurement(m))).orElse(null));
+  }
+
+  private static void insertMetrics(Connection con, Trial t) throws SQLException {
+    if (t.measurement().isEmpty() || t.measurement().get().metrics().isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps =
+        con.prepareStatement(
+            "INSERT INTO trial_metrics (trial_id, metric, mean, p50, p95, p99, sample_count,"
+                + " ci_low, ci_high, ci_level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Map.Entry<String, MetricSummary> e : t.measurement().get().metrics().entrySet()) {
+        MetricSummary s = e.getValue();
+        ps.setString(1, t.id());
+        ps.setString(2, e.getKey());
+        ps.setDouble(3, s.mean());
+        setFinite(ps, 4, s.p50());
+        setFinite(ps, 5, s.p95());
+        setFinite(ps, 6, s.p99());
+        ps.setLong(7, s.count());
+        setFinite(ps, 8, s.ci().map(ci -> ci.low()).orElse(Double.NaN));
+        setFinite(ps, 9, s.ci().map(ci -> ci.high()).orElse(Double.NaN));
+        setFinite(ps, 10, s.ci().map(ci -> ci.level()).orElse(Double.NaN));
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+  }
+
+  @Override
+  public Optional<Trial> trial(String id) {
+    Objects.requireNonNull(id, "id");
+    return withConnection("read trial " + id, con -> selectTrial(con, id, false));
+  }
+
+  @Override
+  public List<Trial> trials(String campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return withConnection(
+        "list the trials of campaign " + campaignId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + TRIAL_COLUMNS
+                      + " FROM trials WHERE campaign_id = ? ORDER BY number")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Trial> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(trialAt(rs));
+              }
+              return out;
+            }
+          }
+        });
+  }
+
+  private static Optional<Trial> selectTrial(Connection con, String id, boolean forUpdate)
+      throws SQLException {
+    try (PreparedStatement ps =
+        con.prepareStatement(
+            "SELECT "
+                + TRIAL_COLUMNS
+                + " FROM trials WHERE id = ?"
+                + (forUpdate ? " FOR UPDATE" : ""))) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(trialAt(rs)) : Optional.empty();
+      }
+    }
+  }
+
+  private static Trial trialAt(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    try {
+      Configuration configuration =
+          WireFormat.readConfiguration(WireFormat.parse(rs.getString("configuration_json")));
+      String measurementJson = rs.getString("measurement_json");
+      Optional<Measurement> measurement =
+          measurementJson == null
+              ? Optional.empty()
+              : Optional.of(WireFormat.readMeasurement(WireFormat.parse(measurementJson)));
+      Double objective = rs.getObject("objective_value", Double.class);
+      return new Trial(
+          id,
+          rs.getString("campaign_id"),
+          rs.getInt("number"),
+          configuration,
+          TrialStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
+          measurement,
+          objective == null ? OptionalDouble.empty() : OptionalDouble.of(objective),
+          Optional.ofNullable(rs.getString("reason")),
+          rs.getBoolean("baseline"),
+          instant(rs, "started_at").orElseThrow(),
+          instant(rs, "finished_at"));
+    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+      throw unreadable("trial " + id, e);
+    }
+  }
+
+  // -------------------------------------------------------------------------------- deployments
+
+  @Override
+  public void recordDeployment(Deployment deployment) {
+    Deployment d = normalized(deployment);
+    withConnection(
+        "record deployment " + d.id(),
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "INSERT INTO deployments ("
+                      + DEPLOYMENT_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, d.id());
+            ps.setString(2, d.runtimeId());
+            ps.setString(3, d.campaignId().orElse(null));
+            ps.setString(4, WireFormat.toJson(WireFormat.writeConfiguration(d.before())));
+            ps.setString(5, WireFormat.toJson(WireFormat.writeConfiguration(d.after())));
+            ps.setString(6, d.cause());
+            ps.setString(7, d.evidence());
+            ps.setObject(8, timestamp(d.at()));
+            ps.executeUpdate();
+          } catch (SQLException e) {
+            if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+              throw new IllegalStateException("deployment " + d.id() + " exists", e);
+            }
+            throw e;
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public List<Deployment> deployments(String runtimeId) {
+    Objects.requireNonNull(runtimeId, "runtimeId");
+    return withConnection(
+        "list the deployments of runtime " + runtimeId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + DEPLOYMENT_COLUMNS
+                      + " FROM deployments WHERE runtime_id = ? ORDER BY at DESC, id DESC")) {
+            ps.setString(1, runtimeId);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Deployment> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(deploymentAt(rs));
+              }
+              return out;
+            }
+          }
+        });
+  }
+
+  private static Deployment deploymentAt(ResultSet rs) throws SQLException {
+    String id = rs.getString("id");
+    try {
+      return new Deployment(
+          id,
+          rs.getString("runtime_id"),
+          Optional.ofNullable(rs.getString("campaign_id")),
+          WireFormat.readConfiguration(WireFormat.parse(rs.getString("before_json"))),
+          WireFormat.readConfiguration(WireFormat.parse(rs.getString("after_json"))),
+          rs.getString("cause"),
+          rs.getString("evidence"),
+          instant(rs, "at").orElseThrow());
+    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
+      throw unreadable("deployment " + id, e);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------- close
+
+  /** Closes the store (and the pool it owns, if any); later calls throw. Idempotent. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true)) {
+      try {
+        onClose.close();
+      } catch (Exception e) {
+        throw new StoreException("cannot close the trial store: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  // ----------------------------------------------------------------------------------- plumbing
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection con) throws SQLException;
+  }
+
+  private <T> T withConnection(String what, Work<T> work) {
+    if (closed.get()) {
+      throw new IllegalStateException("the trial store is closed");
+    }
+    try (Connection con = dataSource.getConnection()) {
+      return work.run(con);
+    } catch (SQLException e) {
+      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T inTransaction(String what, Work<T> work) {
+    return withConnection(
+        what,
+        con -> {
+          con.setAutoCommit(false);
+          try {
+            T result = work.run(con);
+            con.commit();
+            return result;
+          } catch (SQLException | RuntimeException e) {
+            try {
+              con.rollback();
+            } catch (SQLException rollbackFailure) {
+              e.addSuppressed(rollbackFailure);
+            }
+            throw e;
+          } finally {
+            // The connection goes back to a pool: leave it as the pool lent it.
+            con.setAutoCommit(true);
+          }
+        });
+  }
+
+  private static StoreException unreadable(String what, RuntimeException e) {
+    return new StoreException(what + " is stored in a form this version cannot read: " + e, e);
+  }
+
+  private static String wire(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+
+  private static void setFinite(PreparedStatement ps, int index, double v) throws SQLException {
+    if (Double.isFinite(v)) {
+      ps.setDouble(index, v);
+    } else {
+      ps.setNull(index, Types.DOUBLE);
+    }
+  }
+
+  /** The instant as the database keeps it: UTC, truncated to the microsecond. */
+  private static OffsetDateTime timestamp(Instant instant) {
+    return OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC);
+  }
+
+  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+    return t == null ? Optional.empty() : Optional.of(t.toInstant());
+  }
+
+  private static Instant micros(Instant instant) {
+    return instant.truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static Trial normalized(Trial t) {
+    // H2 stores -0.0 as 0.0; equal as numbers, but not as OptionalDoubles, so normalise first.
+    OptionalDouble objective =
+        t.objectiveValue().isPresent() && t.objectiveValue().getAsDouble() == 0
+            ? OptionalDouble.of(0.0)
+            : t.objectiveValue();
+    return new Trial(
+        t.id(),
+        t.campaignId(),
+        t.number(),
+        t.configuration(),
+        t.status(),
+        t.measurement(),
+        objective,
+        t.reason(),
+        t.baseline(),
+        micros(t.startedAt()),
+        t.finishedAt().map(JdbcTrialStore::micros));
+  }
+
+  private static Campaign normalized(Campaign c) {
+    return new Campaign(
+        c.id(),
+        c.spec(),
+        c.status(),
+        c.startedBy(),
+        micros(c.createdAt()),
+        c.finishedAt().map(JdbcTrialStore::micros),
+        c.bestTrialId(),
+        c.message());
+  }
+
+  private static Deployment normalized(Deployment d) {
+    return new Deployment(
+        d.id(),
+        d.runtimeId(),
+        d.campaignId(),
+        d.before(),
+        d.after(),
+        d.cause(),
+        d.evidence(),
+        micros(d.at()));
+  }
+}

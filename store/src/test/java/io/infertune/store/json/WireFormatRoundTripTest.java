@@ -1,0 +1,269 @@
+package io.infertune.store.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.infertune.tuner.measure.ConfidenceInterval;
+import io.infertune.tuner.measure.Measurement;
+import io.infertune.tuner.measure.MeasurementSpec;
+import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.space.IntParameter;
+import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.testkit.TrialStoreContract;
+import io.infertune.tuner.trial.Budget;
+import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.CampaignStatus;
+import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.StrategySpec;
+import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import io.infertune.tuner.trial.WorkloadSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+
+/** Writing a value and reading it back gives an equal value, through a tree and through text. */
+class WireFormatRoundTripTest {
+  private static final Instant T0 = Instant.parse("2026-03-01T10:00:00.123456789Z");
+
+  /** Round-trips {@code value} and returns the JSON it was written as. */
+  private static <T> JsonNode assertRoundTrips(
+      T value, Function<T, ? extends JsonNode> write, BiFunction<JsonNode, String, T> read) {
+    JsonNode tree = write.apply(value);
+    assertThat(read.apply(tree, "")).isEqualTo(value);
+    String text = WireFormat.toJson(tree);
+    assertThat(read.apply(WireFormat.parse(text), "")).isEqualTo(value);
+    // The mapper the API serialises with gives the same document.
+    assertThat(WireFormat.parse(tree.toString())).isEqualTo(WireFormat.parse(text));
+    return tree;
+  }
+
+  static CampaignSpec richSpec() {
+    return new CampaignSpec(
+        "everything \"quoted\" ü",
+        "vllm-7b",
+        SearchSpace.of(
+            Parameter.categorical("quantization", "fp32", "int8"),
+            new IntParameter("cache_entries", 0, 100_000, 100, false, Optional.empty())
+                .when("quantization", "int8"),
+            Parameter.logInteger("batch_size", 1, 128),
+            Parameter.real("timeout", -2.5, 1e-3),
+            Parameter.ordinal("ratio", 0.25, 0.5, 1, "max"),
+            Parameter.categorical("spin", "on", "off").when("batch_size", 1, 2)),
+        Objective.minimize("latency_p95_ms"),
+        List.of(
+            new Constraint("accuracy", OptionalDouble.of(0.9), OptionalDouble.of(1)),
+            Constraint.atMost("error_rate", 0.01)),
+        new StrategySpec("bayes", Long.MIN_VALUE),
+        Budget.trials(10_000),
+        new MeasurementSpec(
+            Duration.ZERO, Duration.ofNanos(3_600_000_000_000L), Duration.ofNanos(1)),
+        new WorkloadSpec(WorkloadSpec.Mode.OPEN_LOOP, 1024, 0.125, 1, 0, -1));
+  }
+
+  @Test
+  void campaignSpecs() {
+    assertRoundTrips(
+        TrialStoreContract.spec(), WireFormat::writeCampaignSpec, WireFormat::readCampaignSpec);
+    JsonNode rich =
+        assertRoundTrips(richSpec(), WireFormat::writeCampaignSpec, WireFormat::readCampaignSpec);
+    assertThat(rich.get("runtime").asText()).isEqualTo("vllm-7b");
+    assertThat(rich.get("workload").get("mode").asText()).isEqualTo("open_loop");
+    assertThat(rich.get("objective").get("direction").asText()).isEqualTo("minimize");
+    assertThat(rich.get("budget").has("maxDurationSeconds")).isFalse();
+    assertThat(rich.get("measurement").get("sampleIntervalSeconds").decimalValue())
+        .isEqualByComparingTo("0.000000001");
+  }
+
+  @Test
+  void constraintsMayBeLeftOut() {
+    JsonNode json =
+        JsonEdits.with(
+            WireFormat.writeCampaignSpec(TrialStoreContract.spec()), "constraints", "<remove>");
+    assertThat(WireFormat.readCampaignSpec(json).constraints()).isEmpty();
+  }
+
+  @Test
+  void parametersKeepTheirShape() {
+    JsonNode p =
+        assertRoundTrips(
+            Parameter.logInteger("batch_size", 1, 64).withStep(3).when("quantization", "int8"),
+            WireFormat::writeParameter,
+            WireFormat::readParameter);
+    assertThat(p.toString())
+        .isEqualTo(
+            "{\"name\":\"batch_size\",\"type\":\"int\",\"min\":1,\"max\":64,\"log\":true,"
+                + "\"step\":3,\"when\":{\"parent\":\"quantization\",\"values\":[\"int8\"]}}");
+    assertRoundTrips(
+        Parameter.real("r", 0.1, 0.3), WireFormat::writeParameter, WireFormat::readParameter);
+    assertRoundTrips(
+        Parameter.ordinal("o", 1, 2.5, "x"), WireFormat::writeParameter, WireFormat::readParameter);
+    assertRoundTrips(
+        TrialStoreContract.spec().space(),
+        WireFormat::writeSearchSpace,
+        WireFormat::readSearchSpace);
+  }
+
+  @Test
+  void optionalParameterFieldsHaveDefaults() {
+    JsonNode json =
+        WireFormat.parse("{\"name\": \"n\", \"type\": \"INT\", \"min\": 1, \"max\": 8.0}");
+    assertThat(WireFormat.readParameter(json)).isEqualTo(Parameter.integer("n", 1, 8));
+  }
+
+  @Test
+  void configurationsKeepIntegersApartFromReals() {
+    Configuration c =
+        Configuration.of(
+            "batch_size", 8L, "timeout", 8.0, "tiny", 1e-300, "huge", Long.MAX_VALUE, "q", "int8");
+    JsonNode json =
+        assertRoundTrips(c, WireFormat::writeConfiguration, WireFormat::readConfiguration);
+    assertThat(json.toString())
+        .isEqualTo(
+            "{\"batch_size\":8,\"huge\":9223372036854775807,\"q\":\"int8\","
+                + "\"timeout\":8.0,\"tiny\":1.0E-300}");
+    assertRoundTrips(
+        Configuration.empty(), WireFormat::writeConfiguration, WireFormat::readConfiguration);
+    Configuration read =
+        WireFormat.readConfiguration(WireFormat.parse("{\"a\": 3, \"b\": 3.0, \"c\": true}"));
+    assertThat(read.values()).isEqualTo(Map.of("a", 3L, "b", 3.0, "c", "true"));
+  }
+
+  @Test
+  void objectivesConstraintsBudgetsStrategiesMeasurementSpecsWorkloads() {
+    assertRoundTrips(
+        Objective.maximize("throughput_rps"),
+        WireFormat::writeObjective,
+        WireFormat::readObjective);
+    assertRoundTrips(
+        Constraint.atLeast("accuracy", 0.98),
+        WireFormat::writeConstraint,
+        WireFormat::readConstraint);
+    assertRoundTrips(
+        new Budget(5, Optional.of(Duration.ofMillis(1500))),
+        WireFormat::writeBudget,
+        WireFormat::readBudget);
+    assertRoundTrips(
+        new StrategySpec("random", Long.MAX_VALUE),
+        WireFormat::writeStrategySpec,
+        WireFormat::readStrategySpec);
+    assertRoundTrips(
+        new MeasurementSpec(
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofNanos(123_456_789)),
+        WireFormat::writeMeasurementSpec,
+        WireFormat::readMeasurementSpec);
+    assertRoundTrips(
+        WorkloadSpec.closedLoop(16, 3),
+        WireFormat::writeWorkloadSpec,
+        WireFormat::readWorkloadSpec);
+  }
+
+  @Test
+  void measurementsWithNonFiniteQuantilesAndInfiniteIntervals() {
+    Measurement m =
+        new Measurement(
+            Map.of(
+                "latency_ms",
+                new MetricSummary(
+                    3.5,
+                    Double.NaN,
+                    Double.POSITIVE_INFINITY,
+                    1e308,
+                    0,
+                    Optional.of(
+                        new ConfidenceInterval(
+                            Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0.99))),
+                "accuracy",
+                MetricSummary.ofValue(0.991)),
+            Duration.ofNanos(2_999_999_999L));
+    JsonNode json = assertRoundTrips(m, WireFormat::writeMeasurement, WireFormat::readMeasurement);
+    assertThat(json.get("metrics").get("latency_ms").get("p50").asText()).isEqualTo("NaN");
+    assertThat(json.get("windowSeconds").decimalValue()).isEqualByComparingTo("2.999999999");
+    assertRoundTrips(
+        MetricSummary.ofSamples(new double[] {1, 2, 3, 4}),
+        WireFormat::writeMetricSummary,
+        WireFormat::readMetricSummary);
+    assertRoundTrips(
+        new ConfidenceInterval(-1, 1, 0.95),
+        WireFormat::writeConfidenceInterval,
+        WireFormat::readConfidenceInterval);
+  }
+
+  @Test
+  void trialsInEveryState() {
+    Trial measured = TrialStoreContract.measuredTrial("c", 3);
+    JsonNode json = assertRoundTrips(measured, WireFormat::writeTrial, WireFormat::readTrial);
+    assertThat(json.get("status").asText()).isEqualTo("completed");
+    assertThat(json.get("finishedAt").asText()).isEqualTo("2026-03-01T10:00:04Z");
+    Trial running = Trial.running("c", 0, Configuration.of("b", 1), true, T0);
+    JsonNode r = assertRoundTrips(running, WireFormat::writeTrial, WireFormat::readTrial);
+    assertThat(r.has("finishedAt") || r.has("measurement") || r.has("reason")).isFalse();
+    assertThat(r.get("startedAt").asText()).isEqualTo("2026-03-01T10:00:00.123456789Z");
+    assertRoundTrips(
+        running.ended(TrialStatus.FAILED, "apply failed: OOM", T0.plusNanos(1)),
+        WireFormat::writeTrial,
+        WireFormat::readTrial);
+    Trial infeasible =
+        running.measured(
+            measured.measurement().orElseThrow(),
+            Double.NaN,
+            Optional.of("accuracy = 0.5 violates >= 0.98"),
+            T0.plusSeconds(3));
+    assertRoundTrips(infeasible, WireFormat::writeTrial, WireFormat::readTrial);
+  }
+
+  @Test
+  void campaignsAndDeployments() {
+    Campaign c = Campaign.created("c-1", TrialStoreContract.spec(), "schedule:nightly", T0);
+    assertRoundTrips(c, WireFormat::writeCampaign, WireFormat::readCampaign);
+    assertRoundTrips(
+        c.withBestTrial("c-1-4").finished(CampaignStatus.STOPPED, "stopped by operator", T0),
+        WireFormat::writeCampaign,
+        WireFormat::readCampaign);
+    Deployment d =
+        new Deployment(
+            "d1",
+            "embedded",
+            Optional.of("c-1"),
+            Configuration.of("batch_size", 1),
+            Configuration.of("batch_size", 8, "quantization", "int8"),
+            "campaign:c-1",
+            "throughput_rps 2.0x",
+            T0);
+    assertRoundTrips(d, WireFormat::writeDeployment, WireFormat::readDeployment);
+    assertRoundTrips(
+        new Deployment(
+            "d2", "x", Optional.empty(), Configuration.empty(), Configuration.empty(), "", "", T0),
+        WireFormat::writeDeployment,
+        WireFormat::readDeployment);
+  }
+
+  @Test
+  void nullReadsAsAbsentForOptionalFields() {
+    JsonNode json =
+        JsonEdits.with(
+            WireFormat.writeBudget(new Budget(3, Optional.of(Duration.ofSeconds(9)))),
+            "maxDurationSeconds",
+            "null");
+    assertThat(WireFormat.readBudget(json)).isEqualTo(Budget.trials(3));
+  }
+
+  @Test
+  void unknownFieldsAreIgnored() {
+    JsonNode json =
+        WireFormat.parse(
+            "{\"metric\": \"accuracy\", \"min\": 0.5, \"comment\": [1, {\"x\": null}]}");
+    assertThat(WireFormat.readConstraint(json)).isEqualTo(Constraint.atLeast("accuracy", 0.5));
+  }
+}
