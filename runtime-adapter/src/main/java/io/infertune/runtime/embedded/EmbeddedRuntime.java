@@ -64,8 +64,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Reconfiguration.</b> {@link #apply} builds the new sessions first (reusing those whose
  * variant, threads and spinning are unchanged), starts their workers on the shared queue, and only
  * then retires the old workers, which finish the batch in hand: requests queued or in flight during
- * a swap all complete. Old sessions close when their last worker exits. The cache is emptied when
- * the quantization changes (its results would differ) and resized otherwise.
+ * a swap all complete. Old sessions close when their last worker exits. Every apply that changes
+ * the configuration starts from an empty cache, so that no trial inherits the hits of the trials
+ * before it (the warm-up refills it); an apply of the configuration in force keeps it.
  *
  * <p><b>Accuracy.</b> Agreement with fp32 on a fixed validation set of 50 sentences: the mean
  * cosine similarity between the active variant's and fp32's embedding of each sentence (1 for fp32
@@ -292,14 +293,11 @@ public final class EmbeddedRuntime implements RuntimeAdapter {
         }
         // Before the swap, so that the accuracy gauge describes the configuration in force.
         agreementOf(settings.variant(), models.get(0).model());
-        boolean variantChanged = settings.variant() != old.settings.variant();
-        ResultCache cache = variantChanged ? new ResultCache(settings.cacheEntries()) : old.cache;
+        boolean unchanged = next.equals(old.configuration);
+        ResultCache cache = unchanged ? old.cache : new ResultCache(settings.cacheEntries());
         ServingGeneration replacement =
             new ServingGeneration(next, settings, cache, models, queue, metrics, ticker);
         replacement.start(threads);
-        if (!variantChanged) {
-          cache.setCapacity(settings.cacheEntries());
-        }
         active = replacement;
         old.retire();
         retiring.removeIf(ServingGeneration::isFinished);

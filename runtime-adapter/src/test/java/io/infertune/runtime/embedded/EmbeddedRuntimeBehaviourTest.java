@@ -89,21 +89,30 @@ class EmbeddedRuntimeBehaviourTest {
   }
 
   @Test
-  void theCacheIsEmptiedWhenTheQuantizationChangesAndKeptWhenItIsResized() throws Exception {
+  void everyChangeOfConfigurationStartsFromAnEmptyCacheAndANoOpApplyKeepsIt() throws Exception {
     applyOverDefaults("cache_entries", 10);
-    float[] fp32 = embed("cache survives a resize");
+    float[] fp32 = embed("cache starts cold");
     applyOverDefaults("cache_entries", 10, "quantization", "int8");
     MetricSnapshot before = runtime.metrics().sample();
-    float[] int8 = embed("cache survives a resize");
+    float[] int8 = embed("cache starts cold");
+    // A resize is a change too: trials must not inherit what earlier trials cached.
     applyOverDefaults("cache_entries", 5, "quantization", "int8");
-    float[] again = embed("cache survives a resize");
-    MetricSnapshot after = runtime.metrics().sample();
+    float[] again = embed("cache starts cold");
+    MetricSnapshot afterChanges = runtime.metrics().sample();
+    applyOverDefaults("cache_entries", 5, "quantization", "int8");
+    embed("cache starts cold");
+    MetricSnapshot afterNoOp = runtime.metrics().sample();
 
     assertThat(int8).isNotEqualTo(fp32);
     assertThat(EmbeddingModel.cosine(int8, fp32)).isGreaterThan(0.9);
     assertThat(again).containsExactly(int8);
     assertThat(
-            counter(after, Metrics.SOURCE_CACHE_HITS) - counter(before, Metrics.SOURCE_CACHE_HITS))
+            counter(afterChanges, Metrics.SOURCE_CACHE_HITS)
+                - counter(before, Metrics.SOURCE_CACHE_HITS))
+        .isZero();
+    assertThat(
+            counter(afterNoOp, Metrics.SOURCE_CACHE_HITS)
+                - counter(afterChanges, Metrics.SOURCE_CACHE_HITS))
         .isEqualTo(1);
   }
 
