@@ -12,12 +12,8 @@ import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.Names;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.space.SearchSpace;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -513,21 +509,7 @@ public final class EmbeddedRuntime implements RuntimeAdapter {
   }
 
   private static List<String> readValidationSentences() throws IOException {
-    try (InputStream in = EmbeddedRuntime.class.getResourceAsStream(VALIDATION_RESOURCE)) {
-      if (in == null) {
-        throw new IOException("resource " + VALIDATION_RESOURCE + " is missing");
-      }
-      List<String> out = new ArrayList<>();
-      BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-      String line;
-      while ((line = r.readLine()) != null) {
-        String s = line.strip();
-        if (!s.isEmpty() && !s.startsWith("#")) {
-          out.add(s);
-        }
-      }
-      return List.copyOf(out);
-    }
+    return io.infertune.runtime.TextResources.lines(EmbeddedRuntime.class, VALIDATION_RESOURCE);
   }
 
   private static ThreadFactory defaultThreads(String id) {

@@ -1,12 +1,7 @@
 package io.infertune.runtime.workload;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -49,20 +44,8 @@ public record Corpus(List<String> sentences) {
     static final Corpus CORPUS = read();
 
     private static Corpus read() {
-      try (InputStream in = Corpus.class.getResourceAsStream(RESOURCE)) {
-        if (in == null) {
-          throw new IllegalStateException("resource " + RESOURCE + " is missing");
-        }
-        List<String> out = new ArrayList<>();
-        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        String line;
-        while ((line = r.readLine()) != null) {
-          String s = line.strip();
-          if (!s.isEmpty() && !s.startsWith("#")) {
-            out.add(s);
-          }
-        }
-        return new Corpus(out);
+      try {
+        return new Corpus(io.infertune.runtime.TextResources.lines(Corpus.class, RESOURCE));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

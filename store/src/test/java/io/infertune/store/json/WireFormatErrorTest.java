@@ -150,7 +150,7 @@ class WireFormatErrorTest {
       quoteCharacter = '`',
       textBlock =
           """
-          id                        | "a b"     | id                        | campaign id name 'a b' is invalid
+          id                        | "a b"     | id                        | campaign id 'a b' is invalid
           status                    | "paused"  | status                    | must be one of pending, running, completed, stopped, failed
           spec.budget.maxTrials     | 0         | spec.budget.maxTrials     | maxTrials must be in [1, 10000]
           createdAt                 | <remove>  | createdAt                 | createdAt is required
