@@ -22,7 +22,14 @@ public enum StrategyType {
   /** {@link GridSearch}, at {@value GridSearch#DEFAULT_LEVELS} levels per continuous parameter. */
   GRID("grid", "every grid point, in a seeded shuffled order", GridSearch::new),
   /** {@link SobolSearch}. */
-  SOBOL("sobol", "Sobol low-discrepancy sequence with a seeded random shift", SobolSearch::new);
+  SOBOL("sobol", "Sobol low-discrepancy sequence with a seeded random shift", SobolSearch::new),
+  /** {@link BayesianSearch}, with its default options. */
+  BAYESIAN(
+      "bayesian",
+      "Gaussian process (Matern-5/2, ARD) with log expected improvement and feasibility",
+      BayesianSearch::new),
+  /** {@link GeneticSearch}, sized from the budget. */
+  GENETIC("genetic", "genetic algorithm (Jenetics) behind ask/tell", GeneticSearch::new);
 
   private final String wireName;
   private final String description;

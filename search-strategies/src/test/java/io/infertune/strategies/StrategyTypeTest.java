@@ -7,6 +7,7 @@ import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Names;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.strategy.SearchStrategy;
 import io.infertune.tuner.strategy.StrategyContext;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ class StrategyTypeTest {
     assertThat(StrategyType.parse("random")).isEqualTo(StrategyType.RANDOM);
     assertThat(StrategyType.parse("grid")).isEqualTo(StrategyType.GRID);
     assertThat(StrategyType.parse(" Sobol ")).isEqualTo(StrategyType.SOBOL);
+    assertThat(StrategyType.parse("Bayesian")).isEqualTo(StrategyType.BAYESIAN);
+    assertThat(StrategyType.parse("genetic")).isEqualTo(StrategyType.GENETIC);
     assertThat(StrategyType.find("bayesian-ish")).isEmpty();
     assertThat(StrategyType.find(null)).isEmpty();
   }
@@ -35,10 +38,10 @@ class StrategyTypeTest {
     assertThatThrownBy(() -> StrategyType.parse("annealing"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'annealing'")
-        .hasMessageContaining("random, grid, sobol");
+        .hasMessageContaining("random, grid, sobol, bayesian, genetic");
     assertThatThrownBy(() -> new Strategies().create("annealing", CONTEXT))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("random, grid, sobol");
+        .hasMessageContaining("random, grid, sobol, bayesian, genetic");
   }
 
   @Test
@@ -53,13 +56,21 @@ class StrategyTypeTest {
   }
 
   @Test
-  void theFactoryCreatesTheNamedStrategy() {
+  void theFactoryCreatesTheNamedStrategy() throws Exception {
     Strategies strategies = new Strategies();
     assertThat(strategies.create("random", CONTEXT)).isInstanceOf(RandomSearch.class);
     assertThat(strategies.create("grid", CONTEXT)).isInstanceOf(GridSearch.class);
     assertThat(strategies.create("sobol", CONTEXT)).isInstanceOf(SobolSearch.class);
+    assertThat(strategies.create("bayesian", CONTEXT)).isInstanceOf(BayesianSearch.class);
+    try (GeneticSearch genetic = (GeneticSearch) strategies.create("genetic", CONTEXT)) {
+      assertThat(genetic.engineThread()).isEmpty();
+    }
     for (StrategyType t : StrategyType.values()) {
-      assertThat(strategies.create(t.wireName(), CONTEXT).ask(2)).hasSize(2);
+      SearchStrategy s = strategies.create(t.wireName(), CONTEXT);
+      assertThat(s.ask(2)).hasSize(2);
+      if (s instanceof AutoCloseable c) {
+        c.close(); // the genetic search's engine thread
+      }
     }
   }
 }

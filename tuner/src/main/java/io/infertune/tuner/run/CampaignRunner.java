@@ -57,6 +57,7 @@ public final class CampaignRunner {
   private final Supplier<String> deploymentIds;
 
   private volatile boolean stopRequested;
+  private SearchStrategy strategy;
   private volatile Thread runningThread;
 
   private CampaignRunner(Builder b) {
@@ -92,6 +93,7 @@ public final class CampaignRunner {
     try {
       return runInternal(campaign);
     } finally {
+      closeStrategy();
       runningThread = null;
       Thread.interrupted(); // a stop that arrived late must not leak into the caller
     }
@@ -116,14 +118,15 @@ public final class CampaignRunner {
     SearchStrategy strategy;
     try {
       strategy =
-          strategies.create(
-              spec.strategy().type(),
-              new StrategyContext(
-                  spec.space(),
-                  spec.objective(),
-                  spec.constraints(),
-                  spec.strategy().seed(),
-                  spec.budget().maxTrials()));
+          this.strategy =
+              strategies.create(
+                  spec.strategy().type(),
+                  new StrategyContext(
+                      spec.space(),
+                      spec.objective(),
+                      spec.constraints(),
+                      spec.strategy().seed(),
+                      spec.budget().maxTrials()));
     } catch (RuntimeException e) {
       return finish(
           campaign, CampaignStatus.FAILED, "strategy: " + e.getMessage(), trials, original);
@@ -175,6 +178,18 @@ public final class CampaignRunner {
       return finish(campaign, CampaignStatus.FAILED, "internal error: " + e, trials, original);
     }
     return conclude(campaign, endMessage, trials, original);
+  }
+
+  /** Strategies that hold threads (the genetic engine) are closed with their campaign. */
+  private void closeStrategy() {
+    if (strategy instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing strategy {} failed", strategy, e);
+      }
+    }
+    strategy = null;
   }
 
   /** Stored trials of a resumed campaign, with those a crash left RUNNING marked ABORTED. */

@@ -227,4 +227,39 @@ class CampaignRunnerTest {
     assertThat(o.campaign().message())
         .hasValueSatisfying(m -> assertThat(m).startsWith("search space exhausted"));
   }
+
+  @Test
+  void strategiesThatHoldResourcesAreClosedWithTheirCampaign() {
+    Campaign c = created(spec(3, List.of(), Optional.empty()));
+    java.util.concurrent.atomic.AtomicBoolean closed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    class ClosingStrategy implements io.infertune.tuner.strategy.SearchStrategy, AutoCloseable {
+      private final ListStrategy delegate = new ListStrategy(List.of(B4_FP32));
+
+      @Override
+      public List<Configuration> ask(int n) {
+        return delegate.ask(n);
+      }
+
+      @Override
+      public void tell(Trial t) {
+        delegate.tell(t);
+      }
+
+      @Override
+      public void close() {
+        closed.set(true);
+      }
+    }
+    CampaignRunner r =
+        CampaignRunner.builder()
+            .store(store)
+            .runtime(runtime)
+            .strategies((type, ctx) -> new ClosingStrategy())
+            .workload(new TrickleWorkload())
+            .ticker(ticker)
+            .build();
+    assertThat(r.run(c).trials()).hasSize(2);
+    assertThat(closed).isTrue();
+  }
 }
