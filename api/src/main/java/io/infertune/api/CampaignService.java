@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -107,17 +109,34 @@ public final class CampaignService implements AutoCloseable {
                 () ->
                     ApiException.badRequest(
                         "runtime", "unknown runtime '" + spec.runtimeId() + "'"));
+    Workload workload;
+    try {
+      workload = workloads.apply(spec.workload());
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("workload", e.getMessage());
+    }
     Campaign campaign = Campaign.created(ids.get(), spec, startedBy, ticker.now());
+    AtomicReference<Active> self = new AtomicReference<>();
     CampaignRunner.Builder builder =
         CampaignRunner.builder()
             .store(store)
             .runtime(runtime)
             .strategies(strategies)
-            .workload(workloads.apply(spec.workload()))
-            .ticker(ticker);
+            .workload(workload)
+            .ticker(ticker)
+            // Frees the runtime before the final status is stored, so that a client who sees the
+            // campaign ended can start the next one at once.
+            .listener(
+                new TuningListener() {
+                  @Override
+                  public void campaignFinished(CampaignOutcome outcome) {
+                    activeByRuntime.remove(runtime.id(), self.get());
+                  }
+                });
     listeners.forEach(builder::listener);
     CampaignRunner runner = builder.build();
     Active active = new Active(campaign.id(), runner);
+    self.set(active);
     Active existing = activeByRuntime.putIfAbsent(runtime.id(), active);
     if (existing != null) {
       throw ApiException.conflict(
@@ -130,6 +149,11 @@ public final class CampaignService implements AutoCloseable {
     try {
       store.createCampaign(campaign);
       executor.execute(() -> run(runtime.id(), active, campaign));
+    } catch (RejectedExecutionException e) {
+      activeByRuntime.remove(runtime.id(), active);
+      store.updateCampaign(
+          campaign.finished(CampaignStatus.FAILED, "the service is shutting down", ticker.now()));
+      throw new ApiException(503, "the service is shutting down", Optional.empty());
     } catch (RuntimeException e) {
       activeByRuntime.remove(runtime.id(), active);
       throw e;

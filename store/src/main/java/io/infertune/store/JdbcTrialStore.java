@@ -566,21 +566,27 @@ public final class JdbcTrialStore implements TrialStore {
         what,
         con -> {
           con.setAutoCommit(false);
+          T result;
           try {
-            T result = work.run(con);
+            result = work.run(con);
             con.commit();
-            return result;
           } catch (SQLException | RuntimeException e) {
             try {
               con.rollback();
             } catch (SQLException rollbackFailure) {
               e.addSuppressed(rollbackFailure);
             }
+            // The connection goes back to a pool: leave it as the pool lent it, without letting
+            // a failure to do so hide the error that matters.
+            try {
+              con.setAutoCommit(true);
+            } catch (SQLException resetFailure) {
+              e.addSuppressed(resetFailure);
+            }
             throw e;
-          } finally {
-            // The connection goes back to a pool: leave it as the pool lent it.
-            con.setAutoCommit(true);
           }
+          con.setAutoCommit(true);
+          return result;
         });
   }
 

@@ -289,8 +289,8 @@ public final class EmbeddedRuntime implements RuntimeAdapter {
         }
         // Before the swap, so that the accuracy gauge describes the configuration in force.
         agreementOf(settings.variant(), models.get(0).model());
-        boolean unchanged = next.equals(old.configuration);
-        ResultCache cache = unchanged ? old.cache : new ResultCache(settings.cacheEntries());
+        // A no-op apply returned above: this is a change, and changes start from a cold cache.
+        ResultCache cache = new ResultCache(settings.cacheEntries());
         ServingGeneration replacement =
             new ServingGeneration(next, settings, cache, models, queue, metrics, ticker);
         replacement.start(threads);

@@ -180,8 +180,9 @@ final class ServingGeneration {
         metrics.completed(now - p.arrivalNanos(), n);
         p.result().complete(vectors[i]);
       }
-    } catch (OrtException | RuntimeException | OutOfMemoryError e) {
-      // Fail the batch, not the worker: the next batch may well succeed.
+    } catch (OrtException | RuntimeException | Error e) {
+      // Fail the batch, not the worker: the next batch may well succeed, and a caller must never
+      // wait forever for an answer that a dead worker will not give.
       int failed = 0;
       for (PendingRequest p : batch) {
         if (p.result().completeExceptionally(e)) {

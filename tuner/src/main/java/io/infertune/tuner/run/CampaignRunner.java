@@ -58,7 +58,11 @@ public final class CampaignRunner {
 
   private volatile boolean stopRequested;
   private SearchStrategy strategy;
-  private volatile Thread runningThread;
+
+  /** The thread while it measures: the only time a stop interrupts it (guarded by itself). */
+  private final Object interruptLock = new Object();
+
+  private Thread measuringThread;
 
   private CampaignRunner(Builder b) {
     this.store = Objects.requireNonNull(b.store, "store");
@@ -81,21 +85,21 @@ public final class CampaignRunner {
    */
   public void stop() {
     stopRequested = true;
-    Thread t = runningThread;
-    if (t != null) {
-      t.interrupt();
+    // Interrupt only a measurement window: an interrupt that lands in JDBC or file I/O can close
+    // the store (H2 closes its file), so everything else just checks stopRequested.
+    synchronized (interruptLock) {
+      if (measuringThread != null) {
+        measuringThread.interrupt();
+      }
     }
   }
 
   /** Runs (or resumes) {@code campaign} to its end and returns how it ended. */
   public CampaignOutcome run(Campaign campaign) {
-    runningThread = Thread.currentThread();
     try {
       return runInternal(campaign);
     } finally {
       closeStrategy();
-      runningThread = null;
-      Thread.interrupted(); // a stop that arrived late must not leak into the caller
     }
   }
 
@@ -139,7 +143,7 @@ public final class CampaignRunner {
 
     String endMessage = null;
     try {
-      if (trials.stream().noneMatch(Trial::baseline)) {
+      if (baselineOf(trials).isEmpty()) {
         Trial baseline = runTrial(campaign, trials.size(), original, true);
         trials.add(baseline);
         strategy.tell(baseline);
@@ -209,6 +213,9 @@ public final class CampaignRunner {
 
   private Trial runTrial(Campaign campaign, int number, Configuration config, boolean baseline)
       throws InterruptedException {
+    if (stopRequested) {
+      throw new InterruptedException();
+    }
     CampaignSpec spec = campaign.spec();
     Trial trial = Trial.running(campaign.id(), number, config, baseline, now());
     store.saveTrial(trial);
@@ -218,7 +225,7 @@ public final class CampaignRunner {
     Trial done;
     try {
       runtime.apply(config);
-      Measurement m = measurer.measure(runtime, workload, spec.measurement());
+      Measurement m = measureInterruptibly(spec);
       done = score(trial, m, spec.objective(), spec.constraints());
     } catch (ApplyFailedException e) {
       done =
@@ -234,12 +241,35 @@ public final class CampaignRunner {
     } catch (InterruptedException e) {
       store.saveTrial(trial.ended(TrialStatus.ABORTED, "campaign stopped", now()));
       throw e;
+    } catch (RuntimeException e) {
+      store.saveTrial(trial.ended(TrialStatus.FAILED, "internal error: " + e, now()));
+      throw e;
     }
     store.saveTrial(done);
     for (TuningListener l : listeners) {
       l.trialFinished(done);
     }
     return done;
+  }
+
+  /** Measures with the thread open to a stop's interrupt, and only then. */
+  private Measurement measureInterruptibly(CampaignSpec spec)
+      throws MeasurementException, InterruptedException {
+    synchronized (interruptLock) {
+      if (stopRequested) {
+        throw new InterruptedException();
+      }
+      measuringThread = Thread.currentThread();
+    }
+    try {
+      return measurer.measure(runtime, workload, spec.measurement());
+    } finally {
+      synchronized (interruptLock) {
+        measuringThread = null;
+        // A stop's interrupt that arrived as the window ended must not reach the store's I/O.
+        Thread.interrupted();
+      }
+    }
   }
 
   private Trial score(
@@ -269,7 +299,7 @@ public final class CampaignRunner {
   private CampaignOutcome conclude(
       Campaign campaign, String endMessage, List<Trial> trials, Configuration original) {
     Objective objective = campaign.spec().objective();
-    Optional<Trial> baseline = trials.stream().filter(Trial::baseline).findFirst();
+    Optional<Trial> baseline = baselineOf(trials);
     Optional<Trial> best = best(trials, objective);
     if (best.isEmpty()) {
       return finish(
@@ -322,11 +352,8 @@ public final class CampaignRunner {
             CampaignStatus.COMPLETED,
             endMessage + "; pushed trial " + winner.number() + " (" + evidence + ")",
             now());
-    store.updateCampaign(done);
     CampaignOutcome outcome = new CampaignOutcome(done, baseline, best, Optional.of(d), trials);
-    for (TuningListener l : listeners) {
-      l.campaignFinished(outcome);
-    }
+    announceAndStore(outcome);
     return outcome;
   }
 
@@ -346,18 +373,33 @@ public final class CampaignRunner {
       }
     }
     Campaign done = campaign.finished(status, why, now());
-    store.updateCampaign(done);
     CampaignOutcome outcome =
         new CampaignOutcome(
             done,
-            trials.stream().filter(Trial::baseline).findFirst(),
+            baselineOf(trials),
             best(trials, campaign.spec().objective()),
             Optional.empty(),
             trials);
+    announceAndStore(outcome);
+    return outcome;
+  }
+
+  /**
+   * Tells the listeners, then stores the final status: whoever sees the campaign ended (a client
+   * polling the store) finds every listener's work done, such as the release of the runtime.
+   */
+  private void announceAndStore(CampaignOutcome outcome) {
     for (TuningListener l : listeners) {
       l.campaignFinished(outcome);
     }
-    return outcome;
+    store.updateCampaign(outcome.campaign());
+  }
+
+  /** The campaign's baseline trial, unless it was aborted (then a new one is due). */
+  private static Optional<Trial> baselineOf(List<Trial> trials) {
+    return trials.stream()
+        .filter(t -> t.baseline() && t.status() != TrialStatus.ABORTED)
+        .findFirst();
   }
 
   /** The feasible trial with the best objective value; the earliest wins ties. */

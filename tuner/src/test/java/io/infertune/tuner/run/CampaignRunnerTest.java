@@ -262,4 +262,31 @@ class CampaignRunnerTest {
     assertThat(r.run(c).trials()).hasSize(2);
     assertThat(closed).isTrue();
   }
+
+  @Test
+  void aResumedCampaignWhoseBaselineWasInterruptedMeasuresANewBaseline() {
+    Campaign c = created(spec(3, List.of(), Optional.empty()));
+    store.saveTrial(Trial.running("c1", 0, runtime.defaults(), true, ticker.now()));
+
+    CampaignOutcome o = runner(List.of(B16_INT8)).run(c.withStatus(CampaignStatus.RUNNING));
+
+    List<Trial> trials = store.trials("c1");
+    assertThat(trials.get(0).status()).isEqualTo(TrialStatus.ABORTED);
+    assertThat(trials.get(1).baseline()).isTrue();
+    assertThat(trials.get(1).status()).isEqualTo(TrialStatus.COMPLETED);
+    // The push is judged against the new, measured baseline.
+    assertThat(o.baseline()).contains(trials.get(1));
+    assertThat(o.deployment().orElseThrow().evidence()).contains("vs baseline 100");
+  }
+
+  @Test
+  void aStopBeforeTheFirstTrialRunsNothing() {
+    Campaign c = created(spec(5, List.of(), Optional.empty()));
+    CampaignRunner r = runner(List.of(B4_FP32));
+    r.stop();
+    CampaignOutcome o = r.run(c);
+    assertThat(o.campaign().status()).isEqualTo(CampaignStatus.STOPPED);
+    assertThat(store.trials("c1")).isEmpty();
+    assertThat(runtime.applied()).isEmpty();
+  }
 }
