@@ -79,8 +79,7 @@ public final class ApiVerticle extends VerticleBase {
         .last()
         .handler(
             ctx ->
-                fail(
-                    ctx,
+                ctx.fail(
                     new ApiException(
                         404,
                         "no route for " + ctx.request().method() + " " + ctx.request().path(),
@@ -217,10 +216,6 @@ public final class ApiVerticle extends VerticleBase {
       log.error("unhandled error on {} {}", ctx.request().method(), ctx.request().path(), f);
       writeError(ctx, 500, "internal error", Optional.empty());
     }
-  }
-
-  private void fail(RoutingContext ctx, ApiException e) {
-    ctx.fail(e);
   }
 
   private void writeError(RoutingContext ctx, int status, String message, Optional<String> field) {

@@ -53,9 +53,7 @@ public final class Infertune implements AutoCloseable {
     runtimes = new RuntimeRegistry();
     runtimes.register(embeddedRuntime(config));
 
-    CampaignService[] self = new CampaignService[1];
-    TuningMetrics tuningMetrics =
-        new TuningMetrics(() -> self[0] == null ? 0 : self[0].activeCount());
+    TuningMetrics tuningMetrics = new TuningMetrics();
     tuningMetrics.bindTo(registry);
     campaigns =
         new CampaignService(
@@ -67,7 +65,6 @@ public final class Infertune implements AutoCloseable {
             List.of(tuningMetrics),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
-    self[0] = campaigns;
     campaigns.recoverInterrupted();
     restoreDeployments();
 

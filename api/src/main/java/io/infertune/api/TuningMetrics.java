@@ -1,6 +1,7 @@
 package io.infertune.api;
 
 import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.run.CampaignOutcome;
 import io.infertune.tuner.run.TuningListener;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.Trial;
@@ -15,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntSupplier;
 
 /**
  * Infertune's own metrics: trials by status, trial durations, the best objective value of each
@@ -25,7 +25,7 @@ import java.util.function.IntSupplier;
  * @implNote thread-safe; listener methods are called on campaign threads.
  */
 public final class TuningMetrics implements TuningListener, MeterBinder {
-  private final IntSupplier activeCampaigns;
+  private final AtomicInteger activeCampaigns = new AtomicInteger();
   private final Map<String, BestValue> bestByCampaign = new ConcurrentHashMap<>();
   private final AtomicInteger running = new AtomicInteger();
   private volatile MeterRegistry registry;
@@ -46,14 +46,10 @@ public final class TuningMetrics implements TuningListener, MeterBinder {
     }
   }
 
-  public TuningMetrics(IntSupplier activeCampaigns) {
-    this.activeCampaigns = activeCampaigns;
-  }
-
   @Override
   public void bindTo(MeterRegistry registry) {
     this.registry = registry;
-    Gauge.builder("infertune.campaigns.active", activeCampaigns, IntSupplier::getAsInt)
+    Gauge.builder("infertune.campaigns.active", activeCampaigns, AtomicInteger::get)
         .description("Campaigns running now")
         .register(registry);
     Gauge.builder("infertune.trials.running", running, AtomicInteger::get)
@@ -63,6 +59,7 @@ public final class TuningMetrics implements TuningListener, MeterBinder {
 
   @Override
   public void campaignStarted(Campaign campaign) {
+    activeCampaigns.incrementAndGet();
     MeterRegistry r = registry;
     if (r == null) {
       return;
@@ -111,5 +108,10 @@ public final class TuningMetrics implements TuningListener, MeterBinder {
                     .tag("status", status)
                     .register(r)
                     .record(Duration.between(trial.startedAt(), end)));
+  }
+
+  @Override
+  public void campaignFinished(CampaignOutcome outcome) {
+    activeCampaigns.decrementAndGet();
   }
 }

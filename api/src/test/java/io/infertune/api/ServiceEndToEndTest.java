@@ -78,6 +78,7 @@ class ServiceEndToEndTest {
       assertThat(metrics)
           .contains("infertune_trials_total{status=\"completed\"}")
           .contains("infertune_campaign_best_objective{campaign=\"" + campaignId + "\"")
+          .contains("infertune_campaigns_active 0.0")
           .contains("jvm_memory_used_bytes")
           .contains("vertx_http_server_requests_total");
       trialsBefore = http.get("/api/v1/campaigns/" + campaignId + "/trials").body();
