@@ -10,6 +10,7 @@ import io.infertune.tuner.run.CampaignRunner;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.study.StudyService;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.Trial;
@@ -28,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1}. Handlers
- * that touch the store run on worker threads ({@code blockingHandler}); errors are JSON {@code
- * {"error", "field"}} with a 4xx status for the caller's mistakes.
+ * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1} (studies
+ * in {@link StudyRoutes}). Handlers that touch the store run on worker threads ({@code
+ * blockingHandler}); errors are JSON {@code {"error", "field"}} with a 4xx status for the caller's
+ * mistakes.
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -43,6 +45,7 @@ public final class ApiVerticle extends VerticleBase {
   private final RuntimeRegistry runtimes;
   private final CampaignService campaigns;
   private final CampaignRequests requests;
+  private final StudyService studies;
   private final PrometheusMeterRegistry registry;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
@@ -52,12 +55,14 @@ public final class ApiVerticle extends VerticleBase {
       TrialStore store,
       RuntimeRegistry runtimes,
       CampaignService campaigns,
+      StudyService studies,
       PrometheusMeterRegistry registry) {
     this.config = config;
     this.store = store;
     this.runtimes = runtimes;
     this.campaigns = campaigns;
     this.requests = new CampaignRequests(runtimes);
+    this.studies = studies;
     this.registry = registry;
   }
 
@@ -74,6 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/campaigns/:id").blockingHandler(this::getCampaign, false);
     router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
     router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
+    new StudyRoutes(studies, this::readBody).mount(router);
     router
         .route()
         .last()
@@ -227,7 +233,7 @@ public final class ApiVerticle extends VerticleBase {
     json(ctx, status, o);
   }
 
-  private void json(RoutingContext ctx, int status, JsonNode body) {
+  static void json(RoutingContext ctx, int status, JsonNode body) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("content-type", "application/json; charset=utf-8")

@@ -6,6 +6,8 @@ import io.infertune.store.TrialStores;
 import io.infertune.strategies.Strategies;
 import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.store.TrialStore;
+import io.infertune.tuner.study.StudyService;
+import io.infertune.tuner.study.StudyStore;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -30,9 +32,18 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Infertune implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Infertune.class);
+
+  /**
+   * Studies whose strategy stays in memory; others are rebuilt from the store on their next request
+   * (a bayesian rebuild is one GP fit, tens of milliseconds at 200 trials).
+   */
+  private static final int LIVE_STUDY_STRATEGIES = 64;
+
   private final TrialStore store;
   private final RuntimeRegistry runtimes;
   private final CampaignService campaigns;
+  private final StudyStore studyStore;
+  private final StudyService studies;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final Vertx vertx;
@@ -50,6 +61,14 @@ public final class Infertune implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
 
     store = TrialStores.openH2(config.dataDir());
+    studyStore = TrialStores.openStudiesH2(config.dataDir());
+    studies =
+        new StudyService(
+            studyStore,
+            new Strategies(),
+            Ticker.system(),
+            () -> UUID.randomUUID().toString(),
+            LIVE_STUDY_STRATEGIES);
     runtimes = new RuntimeRegistry();
     runtimes.register(embeddedRuntime(config));
 
@@ -75,7 +94,7 @@ public final class Infertune implements AutoCloseable {
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
-    api = new ApiVerticle(config, store, runtimes, campaigns, registry);
+    api = new ApiVerticle(config, store, runtimes, campaigns, studies, registry);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -145,7 +164,9 @@ public final class Infertune implements AutoCloseable {
       log.warn("HTTP server did not close cleanly", e);
     }
     campaigns.close();
+    studies.close();
     runtimes.close();
+    studyStore.close();
     store.close();
     gcMetrics.close();
     registry.close();

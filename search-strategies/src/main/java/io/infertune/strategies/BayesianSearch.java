@@ -313,10 +313,14 @@ public final class BayesianSearch implements SearchStrategy {
     this(context, Options.defaults());
   }
 
+  /**
+   * @throws IllegalArgumentException when the context has several objectives: a Gaussian process
+   *     models one ({@link StrategyContext#singleObjective})
+   */
   public BayesianSearch(StrategyContext context, Options options) {
     this.space = context.space();
     this.parameters = space.parameters();
-    this.direction = context.objective().direction();
+    this.direction = context.singleObjective("bayesian").direction();
     this.constraints = context.constraints();
     this.options = Objects.requireNonNull(options, "options");
     this.random = Seeded.random(context.seed());

@@ -1,6 +1,5 @@
 package io.infertune.strategies;
 
-import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.trial.Trial;
@@ -38,37 +37,10 @@ record GeneticFitness(int tier, double primary, double secondary)
       case INFEASIBLE ->
           new GeneticFitness(
               INFEASIBLE,
-              -trial.measurement().map(m -> violation(m, constraints)).orElse(0.0),
+              -trial.measurement().map(m -> Feasibility.violation(m, constraints)).orElse(0.0),
               oriented);
       default -> new GeneticFitness(FAILED, 0, 0);
     };
-  }
-
-  /**
-   * The total relative violation of the constraints: per constraint, how far the value lies beyond
-   * its bound relative to the bound's magnitude (1 when the metric is missing).
-   */
-  static double violation(Measurement m, List<Constraint> constraints) {
-    double total = 0;
-    for (Constraint c : constraints) {
-      OptionalDouble v = m.value(c.metric());
-      if (v.isEmpty() || !Double.isFinite(v.getAsDouble())) {
-        total += 1;
-        continue;
-      }
-      double x = v.getAsDouble();
-      if (c.min().isPresent() && x < c.min().getAsDouble()) {
-        total += (c.min().getAsDouble() - x) / scale(c.min().getAsDouble());
-      }
-      if (c.max().isPresent() && x > c.max().getAsDouble()) {
-        total += (x - c.max().getAsDouble()) / scale(c.max().getAsDouble());
-      }
-    }
-    return total;
-  }
-
-  private static double scale(double bound) {
-    return bound != 0 ? Math.abs(bound) : 1;
   }
 
   @Override

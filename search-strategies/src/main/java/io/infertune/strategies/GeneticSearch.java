@@ -1,11 +1,20 @@
 package io.infertune.strategies;
 
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.SearchSpace;
 import io.infertune.tuner.strategy.SearchStrategy;
 import io.infertune.tuner.strategy.StrategyContext;
 import io.infertune.tuner.trial.Trial;
+import io.jenetics.DoubleGene;
+import io.jenetics.EliteSelector;
+import io.jenetics.TournamentSelector;
+import io.jenetics.UniformCrossover;
+import io.jenetics.engine.Engine;
 import java.lang.ref.Cleaner;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,13 +37,13 @@ import java.util.Optional;
  * failed, whatever the objective's units.
  *
  * <p><b>Ask/tell.</b> Jenetics pulls fitness; here the engine runs on a daemon thread of its own,
- * its evaluator's futures completed by {@link #tell} ({@code GeneticEngine} documents the
- * protocol). {@link #ask} hands out the configurations the current generation waits for. A
- * phenotype that decodes to a configuration told before is answered from memory, not asked again;
- * two identical ones share one request. When the generation's requests are all handed out (more
- * asked than the engine waits for), or the population has converged onto told configurations, asks
- * are filled with configurations drawn uniformly from the unvisited ones; their outcomes are
- * remembered like any other.
+ * its evaluator's futures completed by {@link #tell} ({@code EngineBridge} documents the protocol,
+ * shared with {@link Nsga2Search}). {@link #ask} hands out the configurations the current
+ * generation waits for. A phenotype that decodes to a configuration told before is answered from
+ * memory, not asked again; two identical ones share one request. When the generation's requests are
+ * all handed out (more asked than the engine waits for), or the population has converged onto told
+ * configurations, asks are filled with configurations drawn uniformly from the unvisited ones;
+ * their outcomes are remembered like any other.
  *
  * <p><b>Warm start.</b> Trials told before the first {@code ask} seed the initial population (the
  * best {@code populationSize}, with their fitness); the rest is random. Trials told later are
@@ -44,10 +53,11 @@ import java.util.Optional;
  * generator seeded from the context's seed, and every call waits for the engine to reach its next
  * wait before returning, so that a seed and a sequence of told trials give the same sequence.
  *
- * @apiNote follows the {@link SearchStrategy} contract. Every asked configuration must be told
- *     eventually (as FAILED or ABORTED if it never ran; an ABORTED one the engine needs is asked
- *     again): the engine waits for them. {@link #close} stops the engine thread; a strategy that
- *     becomes unreachable without being closed is closed by a {@link Cleaner}.
+ * @apiNote follows the {@link SearchStrategy} contract; optimises one objective, and refuses a
+ *     context with several ({@link StrategyContext#singleObjective}). Every asked configuration
+ *     must be told eventually (as FAILED or ABORTED if it never ran; an ABORTED one the engine
+ *     needs is asked again): the engine waits for them. {@link #close} stops the engine thread; a
+ *     strategy that becomes unreachable without being closed is closed by a {@link Cleaner}.
  * @implNote not thread-safe as a strategy (one campaign drives it from one thread); internally the
  *     caller and the engine thread synchronise on one lock. One platform daemon thread per started
  *     strategy, blocked while waiting for trials.
@@ -58,7 +68,8 @@ public final class GeneticSearch implements SearchStrategy, AutoCloseable {
 
   public static final int MAX_POPULATION = 50;
 
-  private final GeneticEngine engine;
+  private final EngineBridge<GeneticFitness> engine;
+  private final Direction direction;
   private final Cleaner.Cleanable cleanable;
 
   /** A population sized from the budget: {@link #populationSize(int)}. */
@@ -67,21 +78,22 @@ public final class GeneticSearch implements SearchStrategy, AutoCloseable {
   }
 
   /**
-   * @throws IllegalArgumentException when {@code populationSize < 2}
+   * @throws IllegalArgumentException when {@code populationSize < 2}, or when the context has
+   *     several objectives
    */
   public GeneticSearch(StrategyContext context, int populationSize) {
+    this.direction = context.singleObjective("genetic").direction();
     if (populationSize < 2) {
       throw new IllegalArgumentException("populationSize must be >= 2, got " + populationSize);
     }
     this.engine =
-        new GeneticEngine(
+        new EngineBridge<>(
+            "genetic",
             context.space(),
-            context.objective().direction(),
-            context.constraints(),
+            new Evolution(direction, context.constraints()),
             populationSize,
             context.seed());
-    // The action holds the engine, never this object, so that this object can become unreachable.
-    this.cleanable = CleanerHolder.CLEANER.register(this, engine::shutdown);
+    this.cleanable = engine.shutdownWhenUnreachable(this);
   }
 
   /** {@code clamp(maxTrials / 5, 6, 50)}. */
@@ -111,7 +123,18 @@ public final class GeneticSearch implements SearchStrategy, AutoCloseable {
    */
   @Override
   public Map<String, Object> state() {
-    return engine.state();
+    Map<String, Object> s = new LinkedHashMap<>(engine.state());
+    Map<Configuration, GeneticFitness> known = engine.known();
+    if (!known.isEmpty()) {
+      // Collections.max keeps the first of equal maxima: the earliest told best.
+      Map.Entry<Configuration, GeneticFitness> best =
+          Collections.max(known.entrySet(), Map.Entry.comparingByValue());
+      if (best.getValue().tier() == GeneticFitness.FEASIBLE) {
+        s.put("best", direction.oriented(best.getValue().primary()));
+        s.put("bestConfiguration", best.getKey().toString());
+      }
+    }
+    return Collections.unmodifiableMap(s);
   }
 
   /** Stops the engine thread and waits for it to end (up to 10 s). Idempotent. */
@@ -125,8 +148,40 @@ public final class GeneticSearch implements SearchStrategy, AutoCloseable {
     return engine.thread();
   }
 
-  /** One cleaner (and its thread) for every genetic search, created on first use. */
-  private static final class CleanerHolder {
-    static final Cleaner CLEANER = Cleaner.create();
+  /** The operators described above, over {@link GeneticFitness}. */
+  private record Evolution(Direction direction, List<Constraint> constraints)
+      implements EngineBridge.Evolution<GeneticFitness> {
+    @Override
+    public GeneticFitness fitness(Trial trial) {
+      return GeneticFitness.of(trial, direction, constraints);
+    }
+
+    @Override
+    public Engine.Builder<DoubleGene, GeneticFitness> configure(
+        Engine.Builder<DoubleGene, GeneticFitness> builder, int dimension) {
+      return builder
+          .offspringSelector(new TournamentSelector<>(3))
+          .survivorsSelector(
+              new EliteSelector<DoubleGene, GeneticFitness>(1, new TournamentSelector<>(3)))
+          .alterers(
+              new UniformCrossover<>(0.5, 0.5),
+              new UnitMutator<>(mutationProbability(dimension), 0.1, 0.1))
+          .maximizing();
+    }
+
+    /** The best first; of equal fitness, the earliest told. */
+    @Override
+    public List<Configuration> warmStart(Map<Configuration, GeneticFitness> known, int size) {
+      return known.entrySet().stream()
+          .sorted(Map.Entry.<Configuration, GeneticFitness>comparingByValue().reversed())
+          .limit(size)
+          .map(Map.Entry::getKey)
+          .toList();
+    }
+  }
+
+  /** {@code max(0.2, 1/d)}: about one gene in a large genotype, more in a small one. */
+  static double mutationProbability(int dimension) {
+    return Math.max(0.2, 1.0 / dimension);
   }
 }

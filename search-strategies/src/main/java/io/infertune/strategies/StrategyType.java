@@ -29,7 +29,12 @@ public enum StrategyType {
       "Gaussian process (Matern-5/2, ARD) with log expected improvement and feasibility",
       BayesianSearch::new),
   /** {@link GeneticSearch}, sized from the budget. */
-  GENETIC("genetic", "genetic algorithm (Jenetics) behind ask/tell", GeneticSearch::new);
+  GENETIC("genetic", "genetic algorithm (Jenetics) behind ask/tell", GeneticSearch::new),
+  /** {@link Nsga2Search}, sized from the budget. */
+  NSGA2(
+      "nsga2",
+      "multi-objective NSGA-II (Jenetics) with constrained domination; returns a Pareto front",
+      Nsga2Search::new);
 
   private final String wireName;
   private final String description;
@@ -56,7 +61,7 @@ public enum StrategyType {
    * A new strategy of this type for {@code context}.
    *
    * @throws IllegalArgumentException when the strategy cannot serve the context's space (e.g. a
-   *     grid too large)
+   *     grid too large), or its several objectives (bayesian and genetic optimise one)
    */
   public SearchStrategy create(StrategyContext context) {
     Objects.requireNonNull(context, "context");

@@ -21,6 +21,13 @@ class StrategyTypeTest {
           List.of(),
           0,
           10);
+  private static final StrategyContext TWO_OBJECTIVES =
+      new StrategyContext(
+          CONTEXT.space(),
+          List.of(Objective.maximize("throughput_rps"), Objective.minimize("latency_p95_ms")),
+          List.of(),
+          0,
+          10);
 
   @Test
   void parsesWireNamesIgnoringCaseAndBlanks() {
@@ -29,6 +36,7 @@ class StrategyTypeTest {
     assertThat(StrategyType.parse(" Sobol ")).isEqualTo(StrategyType.SOBOL);
     assertThat(StrategyType.parse("Bayesian")).isEqualTo(StrategyType.BAYESIAN);
     assertThat(StrategyType.parse("genetic")).isEqualTo(StrategyType.GENETIC);
+    assertThat(StrategyType.parse("NSGA2")).isEqualTo(StrategyType.NSGA2);
     assertThat(StrategyType.find("bayesian-ish")).isEmpty();
     assertThat(StrategyType.find(null)).isEmpty();
   }
@@ -38,10 +46,10 @@ class StrategyTypeTest {
     assertThatThrownBy(() -> StrategyType.parse("annealing"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'annealing'")
-        .hasMessageContaining("random, grid, sobol, bayesian, genetic");
+        .hasMessageContaining("random, grid, sobol, bayesian, genetic, nsga2");
     assertThatThrownBy(() -> new Strategies().create("annealing", CONTEXT))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("random, grid, sobol, bayesian, genetic");
+        .hasMessageContaining("random, grid, sobol, bayesian, genetic, nsga2");
   }
 
   @Test
@@ -65,11 +73,36 @@ class StrategyTypeTest {
     try (GeneticSearch genetic = (GeneticSearch) strategies.create("genetic", CONTEXT)) {
       assertThat(genetic.engineThread()).isEmpty();
     }
+    try (Nsga2Search nsga2 = (Nsga2Search) strategies.create("nsga2", CONTEXT)) {
+      assertThat(nsga2.engineThread()).isEmpty();
+    }
     for (StrategyType t : StrategyType.values()) {
       SearchStrategy s = strategies.create(t.wireName(), CONTEXT);
       assertThat(s.ask(2)).hasSize(2);
       if (s instanceof AutoCloseable c) {
-        c.close(); // the genetic search's engine thread
+        c.close(); // the evolutionary searches' engine threads
+      }
+    }
+  }
+
+  @Test
+  void singleObjectiveStrategiesRefuseSeveralObjectivesNamingNsga2() {
+    for (String type : List.of("bayesian", "genetic")) {
+      assertThatThrownBy(() -> new Strategies().create(type, TWO_OBJECTIVES))
+          .as(type)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("'" + type + "'")
+          .hasMessageContaining("nsga2");
+    }
+  }
+
+  @Test
+  void samplersAndNsga2AcceptSeveralObjectives() throws Exception {
+    for (String type : List.of("random", "sobol", "grid", "nsga2")) {
+      SearchStrategy s = new Strategies().create(type, TWO_OBJECTIVES);
+      assertThat(s.ask(3)).as(type).hasSize(3).allMatch(TWO_OBJECTIVES.space()::contains);
+      if (s instanceof AutoCloseable c) {
+        c.close();
       }
     }
   }

@@ -1,36 +1,34 @@
 package io.infertune.store;
 
+import static io.infertune.store.Jdbc.FOREIGN_KEY_VIOLATIONS;
+import static io.infertune.store.Jdbc.UNIQUE_VIOLATION;
+import static io.infertune.store.Jdbc.bindTrialState;
+import static io.infertune.store.Jdbc.instant;
+import static io.infertune.store.Jdbc.micros;
+import static io.infertune.store.Jdbc.setFinite;
+import static io.infertune.store.Jdbc.timestamp;
+import static io.infertune.store.Jdbc.unreadable;
+import static io.infertune.store.Jdbc.wire;
+
 import io.infertune.store.json.WireFormat;
-import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MetricSummary;
-import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.CampaignStatus;
 import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
-import io.infertune.tuner.trial.TrialStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.FlywayException;
 
 /**
  * A {@link TrialStore} over JDBC: H2 or PostgreSQL, one schema for both (see {@code db/migration}),
@@ -68,23 +66,16 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class JdbcTrialStore implements TrialStore {
   private static final int SAVE_ATTEMPTS = 3;
-  private static final String UNIQUE_VIOLATION = "23505";
-  // PostgreSQL says 23503 for every foreign-key violation; H2 says 23506 for a missing parent.
-  private static final java.util.Set<String> FOREIGN_KEY_VIOLATIONS =
-      java.util.Set.of("23503", "23506");
 
   private static final String CAMPAIGN_COLUMNS =
       "id, name, runtime_id, status, started_by, created_at, finished_at, best_trial_id, message,"
           + " spec_json";
   private static final String TRIAL_COLUMNS =
-      "id, campaign_id, number, status, baseline, objective_value, reason, started_at,"
-          + " finished_at, configuration_json, measurement_json";
+      "id, campaign_id, number, " + Jdbc.TRIAL_STATE_COLUMNS;
   private static final String DEPLOYMENT_COLUMNS =
       "id, runtime_id, campaign_id, before_json, after_json, cause, evidence, at";
 
-  private final DataSource dataSource;
-  private final AutoCloseable onClose;
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Jdbc db;
 
   /**
    * A store over {@code dataSource}, whose schema is first migrated to this version's. The caller
@@ -98,8 +89,7 @@ public final class JdbcTrialStore implements TrialStore {
 
   /** A store that runs {@code onClose} (closing its pool) when it is closed. */
   JdbcTrialStore(DataSource dataSource, AutoCloseable onClose) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-    this.onClose = Objects.requireNonNull(onClose, "onClose");
+    this.db = new Jdbc("trial store", dataSource, onClose);
     migrate(dataSource);
   }
 
@@ -111,16 +101,7 @@ public final class JdbcTrialStore implements TrialStore {
    *     the database has transactional DDL, as PostgreSQL and H2 do)
    */
   public static void migrate(DataSource dataSource) {
-    try {
-      Flyway.configure(JdbcTrialStore.class.getClassLoader())
-          .dataSource(dataSource)
-          .locations("classpath:db/migration")
-          .failOnMissingLocations(true)
-          .load()
-          .migrate();
-    } catch (FlywayException e) {
-      throw new StoreException("cannot migrate the trial store's schema: " + e.getMessage(), e);
-    }
+    Jdbc.migrate(dataSource);
   }
 
   // ---------------------------------------------------------------------------------- campaigns
@@ -214,7 +195,7 @@ public final class JdbcTrialStore implements TrialStore {
     ps.setString(i++, wire(c.status()));
     ps.setString(i++, c.startedBy());
     ps.setObject(i++, timestamp(c.createdAt()));
-    ps.setObject(i++, c.finishedAt().map(JdbcTrialStore::timestamp).orElse(null));
+    ps.setObject(i++, c.finishedAt().map(Jdbc::timestamp).orElse(null));
     ps.setString(i++, c.bestTrialId().orElse(null));
     ps.setString(i++, c.message().orElse(null));
     ps.setString(i, WireFormat.toJson(WireFormat.writeCampaignSpec(c.spec())));
@@ -242,7 +223,7 @@ public final class JdbcTrialStore implements TrialStore {
 
   @Override
   public void saveTrial(Trial trial) {
-    Trial t = normalized(trial);
+    Trial t = Jdbc.normalized(trial);
     for (int attempt = 1; ; attempt++) {
       try {
         inTransaction(
@@ -340,25 +321,6 @@ public final class JdbcTrialStore implements TrialStore {
     }
   }
 
-  /** Binds status .. measurement_json (8 parameters) from {@code first}. */
-  private static void bindTrialState(PreparedStatement ps, int first, Trial t) throws SQLException {
-    int i = first;
-    ps.setString(i++, wire(t.status()));
-    ps.setBoolean(i++, t.baseline());
-    if (t.objectiveValue().isPresent()) {
-      ps.setDouble(i++, t.objectiveValue().getAsDouble());
-    } else {
-      ps.setNull(i++, Types.DOUBLE);
-    }
-    ps.setString(i++, t.reason().orElse(null));
-    ps.setObject(i++, timestamp(t.startedAt()));
-    ps.setObject(i++, t.finishedAt().map(JdbcTrialStore::timestamp).orElse(null));
-    ps.setString(i++, WireFormat.toJson(WireFormat.writeConfiguration(t.configuration())));
-    ps.setString(
-        i,
-        t.measurement().map(m -> WireFormat.toJson(WireFormat.writeMeasurement(m))).orElse(null));
-  }
-
   private static void insertMetrics(Connection con, Trial t) throws SQLException {
     if (t.measurement().isEmpty() || t.measurement().get().metrics().isEmpty()) {
       return;
@@ -406,7 +368,7 @@ public final class JdbcTrialStore implements TrialStore {
             try (ResultSet rs = ps.executeQuery()) {
               List<Trial> out = new ArrayList<>();
               while (rs.next()) {
-                out.add(trialAt(rs));
+                out.add(Jdbc.trialAt(rs, "campaign_id"));
               }
               return out;
             }
@@ -424,36 +386,8 @@ public final class JdbcTrialStore implements TrialStore {
                 + (forUpdate ? " FOR UPDATE" : ""))) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(trialAt(rs)) : Optional.empty();
+        return rs.next() ? Optional.of(Jdbc.trialAt(rs, "campaign_id")) : Optional.empty();
       }
-    }
-  }
-
-  private static Trial trialAt(ResultSet rs) throws SQLException {
-    String id = rs.getString("id");
-    try {
-      Configuration configuration =
-          WireFormat.readConfiguration(WireFormat.parse(rs.getString("configuration_json")));
-      String measurementJson = rs.getString("measurement_json");
-      Optional<Measurement> measurement =
-          measurementJson == null
-              ? Optional.empty()
-              : Optional.of(WireFormat.readMeasurement(WireFormat.parse(measurementJson)));
-      Double objective = rs.getObject("objective_value", Double.class);
-      return new Trial(
-          id,
-          rs.getString("campaign_id"),
-          rs.getInt("number"),
-          configuration,
-          TrialStatus.valueOf(rs.getString("status").toUpperCase(Locale.ROOT)),
-          measurement,
-          objective == null ? OptionalDouble.empty() : OptionalDouble.of(objective),
-          Optional.ofNullable(rs.getString("reason")),
-          rs.getBoolean("baseline"),
-          instant(rs, "started_at").orElseThrow(),
-          instant(rs, "finished_at"));
-    } catch (IllegalArgumentException | java.util.NoSuchElementException e) {
-      throw unreadable("trial " + id, e);
     }
   }
 
@@ -534,110 +468,17 @@ public final class JdbcTrialStore implements TrialStore {
   /** Closes the store (and the pool it owns, if any); later calls throw. Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      try {
-        onClose.close();
-      } catch (Exception e) {
-        throw new StoreException("cannot close the trial store: " + e.getMessage(), e);
-      }
-    }
+    db.close();
   }
 
   // ----------------------------------------------------------------------------------- plumbing
 
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection con) throws SQLException;
+  private <T> T withConnection(String what, Jdbc.Work<T> work) {
+    return db.withConnection(what, work);
   }
 
-  private <T> T withConnection(String what, Work<T> work) {
-    if (closed.get()) {
-      throw new IllegalStateException("the trial store is closed");
-    }
-    try (Connection con = dataSource.getConnection()) {
-      return work.run(con);
-    } catch (SQLException e) {
-      throw new StoreException("cannot " + what + ": " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T inTransaction(String what, Work<T> work) {
-    return withConnection(
-        what,
-        con -> {
-          con.setAutoCommit(false);
-          T result;
-          try {
-            result = work.run(con);
-            con.commit();
-          } catch (SQLException | RuntimeException e) {
-            try {
-              con.rollback();
-            } catch (SQLException rollbackFailure) {
-              e.addSuppressed(rollbackFailure);
-            }
-            // The connection goes back to a pool: leave it as the pool lent it, without letting
-            // a failure to do so hide the error that matters.
-            try {
-              con.setAutoCommit(true);
-            } catch (SQLException resetFailure) {
-              e.addSuppressed(resetFailure);
-            }
-            throw e;
-          }
-          con.setAutoCommit(true);
-          return result;
-        });
-  }
-
-  private static StoreException unreadable(String what, RuntimeException e) {
-    return new StoreException(what + " is stored in a form this version cannot read: " + e, e);
-  }
-
-  private static String wire(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static void setFinite(PreparedStatement ps, int index, double v) throws SQLException {
-    if (Double.isFinite(v)) {
-      ps.setDouble(index, v);
-    } else {
-      ps.setNull(index, Types.DOUBLE);
-    }
-  }
-
-  /** The instant as the database keeps it: UTC, truncated to the microsecond. */
-  private static OffsetDateTime timestamp(Instant instant) {
-    return OffsetDateTime.ofInstant(micros(instant), ZoneOffset.UTC);
-  }
-
-  private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
-    OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
-    return t == null ? Optional.empty() : Optional.of(t.toInstant());
-  }
-
-  private static Instant micros(Instant instant) {
-    return instant.truncatedTo(ChronoUnit.MICROS);
-  }
-
-  private static Trial normalized(Trial t) {
-    // H2 stores -0.0 as 0.0; equal as numbers, but not as OptionalDoubles, so normalise first.
-    OptionalDouble objective =
-        t.objectiveValue().isPresent() && t.objectiveValue().getAsDouble() == 0
-            ? OptionalDouble.of(0.0)
-            : t.objectiveValue();
-    return new Trial(
-        t.id(),
-        t.campaignId(),
-        t.number(),
-        t.configuration(),
-        t.status(),
-        t.measurement(),
-        objective,
-        t.reason(),
-        t.baseline(),
-        micros(t.startedAt()),
-        t.finishedAt().map(JdbcTrialStore::micros));
+  private <T> T inTransaction(String what, Jdbc.Work<T> work) {
+    return db.inTransaction(what, work);
   }
 
   private static Campaign normalized(Campaign c) {
@@ -647,7 +488,7 @@ public final class JdbcTrialStore implements TrialStore {
         c.status(),
         c.startedBy(),
         micros(c.createdAt()),
-        c.finishedAt().map(JdbcTrialStore::micros),
+        c.finishedAt().map(Jdbc::micros),
         c.bestTrialId(),
         c.message());
   }

@@ -5,11 +5,18 @@ import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.sql.ConnectionPoolDataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * Opens {@link JdbcTrialStore}s with a connection pool that the store owns and closes.
+ * Opens {@link JdbcTrialStore}s and {@link JdbcStudyStore}s, each with a connection pool that the
+ * store owns and closes.
+ *
+ * <p>A trial store and a study store may be open on one database at once (the service keeps
+ * campaigns and studies in one H2 file): each has its pool, the schema is migrated by whichever
+ * opens first (migrations of one process run one at a time, and Flyway locks the database against
+ * other processes), and in one process H2 shares the embedded file database between the pools.
  *
  * @implNote stateless and thread-safe.
  */
@@ -40,6 +47,21 @@ public final class TrialStores {
    *     migrated
    */
   public static JdbcTrialStore openH2(Path dataDir) {
+    return open(h2Url(dataDir), "sa", "");
+  }
+
+  /**
+   * The study store in the H2 file database {@code <dataDir>/infertune.mv.db}: the same database as
+   * {@link #openH2}'s, which may be open at the same time.
+   *
+   * @throws StoreException when the database cannot be opened or migrated
+   */
+  public static JdbcStudyStore openStudiesH2(Path dataDir) {
+    return openStudies(h2Url(dataDir), "sa", "");
+  }
+
+  /** The URL of the H2 file database in {@code dataDir}, which is created if need be. */
+  private static String h2Url(Path dataDir) {
     Objects.requireNonNull(dataDir, "dataDir");
     Path dir = dataDir.toAbsolutePath().normalize();
     if (dir.toString().contains(";")) {
@@ -51,7 +73,7 @@ public final class TrialStores {
     } catch (IOException e) {
       throw new StoreException("cannot create the data directory " + dir + ": " + e, e);
     }
-    return open("jdbc:h2:file:" + dir.resolve(H2_FILE_NAME) + H2_FILE_SETTINGS, "sa", "");
+    return "jdbc:h2:file:" + dir.resolve(H2_FILE_NAME) + H2_FILE_SETTINGS;
   }
 
   /**
@@ -63,6 +85,23 @@ public final class TrialStores {
    * @throws StoreException when the database cannot be reached or migrated
    */
   public static JdbcTrialStore open(String jdbcUrl, String user, String password) {
+    return withPool(jdbcUrl, user, password, pool -> new JdbcTrialStore(pool, pool::dispose));
+  }
+
+  /**
+   * The study store in the database at {@code jdbcUrl}, as {@link #open} opens the trial store;
+   * both may be open on one database at once.
+   *
+   * @throws IllegalArgumentException when the URL is of another database
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static JdbcStudyStore openStudies(String jdbcUrl, String user, String password) {
+    return withPool(jdbcUrl, user, password, pool -> new JdbcStudyStore(pool, pool::dispose));
+  }
+
+  /** A store made over a new pool, which is disposed of when making the store fails. */
+  private static <S> S withPool(
+      String jdbcUrl, String user, String password, Function<JdbcConnectionPool, S> store) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(user, "user");
     Objects.requireNonNull(password, "password");
@@ -79,7 +118,7 @@ public final class TrialStores {
     pool.setMaxConnections(MAX_CONNECTIONS);
     pool.setLoginTimeout(CONNECTION_WAIT_SECONDS);
     try {
-      return new JdbcTrialStore(pool, pool::dispose);
+      return store.apply(pool);
     } catch (RuntimeException e) {
       pool.dispose();
       throw e;

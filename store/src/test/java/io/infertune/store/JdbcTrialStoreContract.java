@@ -13,9 +13,7 @@ import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,24 +41,8 @@ abstract class JdbcTrialStoreContract extends TrialStoreContract {
 
   /** The rows of a query, columns joined by '|', reals as Java prints doubles. */
   protected List<String> query(String sql) throws SQLException {
-    try (Connection c = connect();
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery(sql)) {
-      List<String> out = new ArrayList<>();
-      int columns = rs.getMetaData().getColumnCount();
-      while (rs.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          Object v = rs.getObject(i);
-          row.append(i > 1 ? "|" : "")
-              .append(
-                  v instanceof Double || v instanceof Float
-                      ? Double.toString(((Number) v).doubleValue())
-                      : String.valueOf(v));
-        }
-        out.add(row.toString());
-      }
-      return out;
+    try (Connection c = connect()) {
+      return Rows.of(c, sql);
     }
   }
 
@@ -117,13 +99,22 @@ abstract class JdbcTrialStoreContract extends TrialStoreContract {
     reopenStore();
 
     assertThat(query(schema)).isEqualTo(schemaBefore);
-    // Version 1, applied once (H2 also has a row for the creation of Flyway's table).
-    assertThat(query(history)).isEqualTo(historyBefore).hasSize(1);
+    // Each version applied once (H2 also has a row for the creation of Flyway's table).
+    assertThat(query(history)).isEqualTo(historyBefore).hasSize(2);
     assertThat(historyBefore.get(0)).startsWith("1|initial schema|").contains("|true|");
+    assertThat(historyBefore.get(1)).startsWith("2|studies|").contains("|true|");
     assertThat(store.trials("c")).containsExactly(measuredTrial("c", 0));
     assertThat(schemaBefore)
         .extracting(r -> r.substring(0, r.indexOf('|')))
-        .contains("campaigns", "trials", "trial_metrics", "deployments", "schedules", "events");
+        .contains(
+            "campaigns",
+            "trials",
+            "trial_metrics",
+            "deployments",
+            "schedules",
+            "events",
+            "studies",
+            "study_trials");
   }
 
   @Test

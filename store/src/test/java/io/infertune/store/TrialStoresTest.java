@@ -3,15 +3,31 @@ package io.infertune.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.infertune.tuner.study.Study;
+import io.infertune.tuner.testkit.StudyStoreContract;
 import io.infertune.tuner.testkit.TrialStoreContract;
 import io.infertune.tuner.trial.Campaign;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.h2.jdbcx.JdbcConnectionPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The factory: H2 by file or URL, PostgreSQL by URL, and nothing else. */
+/**
+ * The factory: trial and study stores, H2 by file or URL, PostgreSQL by URL, and nothing else; both
+ * kinds on one database.
+ */
 class TrialStoresTest {
   @TempDir Path dir;
 
@@ -32,6 +48,82 @@ class TrialStoresTest {
       first.createCampaign(
           Campaign.created("c", TrialStoreContract.spec(), "operator", Instant.EPOCH));
       assertThat(second.campaign("c")).isPresent();
+    }
+  }
+
+  @Test
+  void trialAndStudyStoresOpenedAtOnceOnANewDatabaseMigrateItOnce() throws Exception {
+    Path data = dir.resolve("fresh");
+    int stores = 6;
+    ExecutorService pool = Executors.newFixedThreadPool(stores);
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<AutoCloseable>> opening = new ArrayList<>();
+      for (int i = 0; i < stores; i++) {
+        boolean studies = i % 2 == 0;
+        Callable<AutoCloseable> open =
+            () -> {
+              start.await();
+              return studies ? TrialStores.openStudiesH2(data) : TrialStores.openH2(data);
+            };
+        opening.add(pool.submit(open));
+      }
+      start.countDown();
+      for (Future<AutoCloseable> f : opening) {
+        opened.add(f.get(60, TimeUnit.SECONDS));
+      }
+      JdbcStudyStore studies = (JdbcStudyStore) opened.get(0);
+      JdbcTrialStore trials = (JdbcTrialStore) opened.get(1);
+      studies.createStudy(new Study("s", StudyStoreContract.simpleSpec(), Instant.EPOCH));
+      trials.createCampaign(
+          Campaign.created("c", TrialStoreContract.spec(), "operator", Instant.EPOCH));
+      assertThat(((JdbcStudyStore) opened.get(2)).study("s")).isPresent();
+      assertThat(((JdbcTrialStore) opened.get(3)).campaign("c")).isPresent();
+      try (Connection c =
+          DriverManager.getConnection(
+              "jdbc:h2:file:"
+                  + data.toAbsolutePath().normalize().resolve(TrialStores.H2_FILE_NAME)
+                  + TrialStores.H2_FILE_SETTINGS,
+              "sa",
+              "")) {
+        assertThat(Rows.of(c, Rows.MIGRATIONS))
+            .containsExactly("1|initial schema|true", "2|studies|true");
+      }
+    } finally {
+      pool.shutdown();
+      for (AutoCloseable store : opened) {
+        store.close();
+      }
+    }
+  }
+
+  @Test
+  void opensStudiesOnAnyH2Url() {
+    String url = "jdbc:h2:mem:study-stores-test;DB_CLOSE_DELAY=-1";
+    try (JdbcStudyStore studies = TrialStores.openStudies(url, "sa", "");
+        JdbcTrialStore trials = TrialStores.open(url, "sa", "")) {
+      studies.createStudy(new Study("s", StudyStoreContract.simpleSpec(), Instant.EPOCH));
+      assertThat(studies.studies()).hasSize(1);
+      assertThat(trials.campaigns()).isEmpty();
+    }
+  }
+
+  @Test
+  void aStudyStoreOverACallersDataSourceLeavesItOpen() throws Exception {
+    JdbcConnectionPool source =
+        JdbcConnectionPool.create("jdbc:h2:mem:caller-owned;DB_CLOSE_DELAY=-1", "sa", "");
+    try {
+      try (JdbcStudyStore studies = new JdbcStudyStore(source);
+          JdbcTrialStore trials = new JdbcTrialStore(source)) {
+        studies.createStudy(new Study("s", StudyStoreContract.simpleSpec(), Instant.EPOCH));
+        assertThat(trials.campaigns()).isEmpty();
+      }
+      try (Connection c = source.getConnection()) {
+        assertThat(Rows.of(c, "SELECT id FROM studies")).containsExactly("s");
+      }
+    } finally {
+      source.dispose();
     }
   }
 
@@ -59,6 +151,9 @@ class TrialStoresTest {
   @Test
   void otherDatabasesAreRefused() {
     assertThatThrownBy(() -> TrialStores.open("jdbc:mysql://db/x?password=secret", "u", "p"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> TrialStores.openStudies("jdbc:mysql://db/x?password=secret", "u", "p"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("secret");
   }

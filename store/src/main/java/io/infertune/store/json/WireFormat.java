@@ -14,6 +14,7 @@ import io.infertune.tuner.measure.ConfidenceInterval;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementSpec;
 import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.measure.Metrics;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.objective.Objective;
@@ -25,6 +26,9 @@ import io.infertune.tuner.space.IntParameter;
 import io.infertune.tuner.space.OrdinalParameter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.study.Study;
+import io.infertune.tuner.study.StudySpec;
+import io.infertune.tuner.study.TrialOutcome;
 import io.infertune.tuner.trial.Budget;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
@@ -38,6 +42,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +79,13 @@ import java.util.OptionalDouble;
  * Campaign      {"id", "spec", "status", "startedBy", "createdAt", "finishedAt"?,
  *                "bestTrialId"?, "message"?}
  * Deployment    {"id", "runtimeId", "campaignId"?, "before", "after", "cause", "evidence", "at"}
+ * StudySpec     {"name", "parameters": [Parameter...],
+ *                "objectives": [{"name", "direction": "maximize|minimize"}...],
+ *                "constraints"?: [{"name", "min"?, "max"?}...], "strategy"?: {"type"?, "seed"?},
+ *                "expectedTrials"?}
+ * Study         {"id", "name", "createdAt", and the other StudySpec fields}
+ * TrialOutcome  {"values": {name: number}, "metrics"?: {name: number}}
+ *               or {"failed": true, "reason"}
  * }</pre>
  *
  * <p>Reading is strict about what it uses and lenient about the rest: unknown keys are ignored; a
@@ -181,11 +193,21 @@ public final class WireFormat {
     String name = c.get("name").text();
     String runtime = c.get("runtime").text();
     SearchSpace space = searchSpace(c.get("parameters"));
-    Objective objective = objective(c.get("objective"));
-    List<Constraint> constraints =
-        c.optional("constraints")
-            .map(a -> a.elements().stream().map(WireFormat::constraint).toList())
-            .orElse(List.of());
+    Cursor objectiveField = c.get("objective");
+    Objective objective = objective(objectiveField);
+    // A campaign measures a runtime, so its metrics are the vocabulary's (Objective and Constraint
+    // take any name; CampaignSpec checks this too, but cannot name the field).
+    objectiveField.get("metric").build(() -> Metrics.requireKnown("objective", objective.metric()));
+    List<Constraint> constraints = new ArrayList<>();
+    c.optional("constraints")
+        .ifPresent(
+            a -> {
+              for (Cursor e : a.elements()) {
+                Constraint k = constraint(e);
+                e.get("metric").build(() -> Metrics.requireKnown("constraint", k.metric()));
+                constraints.add(k);
+              }
+            });
     StrategySpec strategy = strategySpec(c.get("strategy"));
     Budget budget = budget(c.get("budget"));
     MeasurementSpec measurement = measurementSpec(c.get("measurement"));
@@ -421,7 +443,7 @@ public final class WireFormat {
     c.requireObject();
     String metric = c.get("metric").text();
     Direction direction = c.get("direction").parse(Direction::parse);
-    return c.build(() -> new Objective(metric, direction), "metric '", "metric");
+    return c.build(() -> new Objective(metric, direction), "metric name", "metric");
   }
 
   public static ObjectNode writeConstraint(Constraint k) {
@@ -445,7 +467,7 @@ public final class WireFormat {
     String metric = c.get("metric").text();
     OptionalDouble min = optionalDouble(c, "min", Cursor::doubleValue);
     OptionalDouble max = optionalDouble(c, "max", Cursor::doubleValue);
-    return c.build(() -> new Constraint(metric, min, max), "metric '", "metric");
+    return c.build(() -> new Constraint(metric, min, max), "metric name", "metric");
   }
 
   // ----------------------------------------------------------- strategy, budget, measurement, load
@@ -788,6 +810,216 @@ public final class WireFormat {
     Instant at = c.get("at").instant();
     return c.build(
         () -> new Deployment(id, runtimeId, campaignId, before, after, cause, evidence, at));
+  }
+
+  // ------------------------------------------------------------------- studies and their trials
+
+  /** The expected number of trials of a study whose spec gives none. */
+  public static final int DEFAULT_EXPECTED_TRIALS = 100;
+
+  /** The strategy of a one-objective study whose spec names none (seed 0). */
+  public static final String DEFAULT_STUDY_STRATEGY = "bayesian";
+
+  /** The strategy of a multi-objective study whose spec names none (seed 0). */
+  public static final String DEFAULT_MULTI_OBJECTIVE_STUDY_STRATEGY = "nsga2";
+
+  /** Every field written, defaults included, so that what is stored does not move with them. */
+  public static ObjectNode writeStudySpec(StudySpec s) {
+    ObjectNode o = NODES.objectNode();
+    writeStudySpecFields(o, s);
+    return o;
+  }
+
+  private static void writeStudySpecFields(ObjectNode o, StudySpec s) {
+    o.put("name", s.name());
+    o.set("parameters", writeSearchSpace(s.space()));
+    ArrayNode objectives = o.putArray("objectives");
+    for (Objective objective : s.objectives()) {
+      ObjectNode n = objectives.addObject();
+      n.put("name", objective.metric());
+      n.put("direction", objective.direction().wireName());
+    }
+    ArrayNode constraints = o.putArray("constraints");
+    for (Constraint k : s.constraints()) {
+      ObjectNode n = constraints.addObject();
+      n.put("name", k.metric());
+      k.min().ifPresent(v -> n.put("min", v));
+      k.max().ifPresent(v -> n.put("max", v));
+    }
+    o.set("strategy", writeStrategySpec(s.strategy()));
+    o.put("expectedTrials", s.expectedTrials());
+  }
+
+  /**
+   * A study spec. {@code constraints} may be left out (none); {@code expectedTrials} defaults to
+   * {@value #DEFAULT_EXPECTED_TRIALS}; {@code strategy}, or either of its keys, may be left out:
+   * the type defaults to {@value #DEFAULT_STUDY_STRATEGY} for one objective and {@value
+   * #DEFAULT_MULTI_OBJECTIVE_STUDY_STRATEGY} for several, the seed to 0. Objectives and constraints
+   * name their metric with {@code name} (a campaign's use {@code metric}); any valid name is a
+   * metric here, since the caller reports the values.
+   */
+  public static StudySpec readStudySpec(JsonNode json) {
+    return readStudySpec(json, "");
+  }
+
+  public static StudySpec readStudySpec(JsonNode json, String at) {
+    return studySpec(Cursor.root(json, at));
+  }
+
+  private static StudySpec studySpec(Cursor c) {
+    c.requireObject();
+    String name = c.get("name").text();
+    SearchSpace space = searchSpace(c.get("parameters"));
+    List<Objective> objectives = new ArrayList<>();
+    Map<String, String> objectivePaths = new HashMap<>();
+    for (Cursor e : c.get("objectives").elements()) {
+      Objective o = studyObjective(e);
+      String first = objectivePaths.putIfAbsent(o.metric(), e.path());
+      if (first != null) {
+        throw e.get("name")
+            .error("repeats " + first + ".name ('" + o.metric() + "'); list each objective once");
+      }
+      objectives.add(o);
+    }
+    List<Constraint> constraints =
+        c.optional("constraints")
+            .map(a -> a.elements().stream().map(WireFormat::studyConstraint).toList())
+            .orElse(List.of());
+    String defaultType =
+        objectives.size() > 1 ? DEFAULT_MULTI_OBJECTIVE_STUDY_STRATEGY : DEFAULT_STUDY_STRATEGY;
+    StrategySpec strategy =
+        c.optional("strategy")
+            .map(s -> studyStrategy(s, defaultType))
+            .orElseGet(() -> new StrategySpec(defaultType, 0));
+    int expectedTrials =
+        c.optional("expectedTrials").map(Cursor::intValue).orElse(DEFAULT_EXPECTED_TRIALS);
+    return c.build(
+        () -> new StudySpec(name, space, objectives, constraints, strategy, expectedTrials),
+        "name must",
+        "name",
+        "objectives must",
+        "objectives",
+        "constraints must",
+        "constraints",
+        "expectedTrials",
+        "expectedTrials");
+  }
+
+  private static Objective studyObjective(Cursor c) {
+    c.requireObject();
+    String metric = c.get("name").text();
+    Direction direction = c.get("direction").parse(Direction::parse);
+    return c.build(() -> new Objective(metric, direction), "metric name", "name");
+  }
+
+  private static Constraint studyConstraint(Cursor c) {
+    c.requireObject();
+    String metric = c.get("name").text();
+    OptionalDouble min = optionalDouble(c, "min", Cursor::doubleValue);
+    OptionalDouble max = optionalDouble(c, "max", Cursor::doubleValue);
+    return c.build(() -> new Constraint(metric, min, max), "metric name", "name");
+  }
+
+  private static StrategySpec studyStrategy(Cursor c, String defaultType) {
+    c.requireObject();
+    String type = c.optional("type").map(Cursor::text).orElse(defaultType);
+    long seed = c.optional("seed").map(Cursor::longValue).orElse(0L);
+    return c.build(() -> new StrategySpec(type, seed), "strategy name", "type");
+  }
+
+  /** A study: its id, name and creation instant, then the rest of its spec's fields. */
+  public static ObjectNode writeStudy(Study s) {
+    ObjectNode o = NODES.objectNode();
+    o.put("id", s.id());
+    o.put("name", s.spec().name());
+    o.put("createdAt", s.createdAt().toString());
+    writeStudySpecFields(o, s.spec());
+    return o;
+  }
+
+  public static Study readStudy(JsonNode json) {
+    return readStudy(json, "");
+  }
+
+  public static Study readStudy(JsonNode json, String at) {
+    return study(Cursor.root(json, at));
+  }
+
+  private static Study study(Cursor c) {
+    c.requireObject();
+    String id = c.get("id").text();
+    Instant createdAt = c.get("createdAt").instant();
+    StudySpec spec = studySpec(c);
+    return c.build(() -> new Study(id, spec, createdAt), "study id", "id");
+  }
+
+  /**
+   * {@code {"values": {...}, "metrics": {...}}} for a measured outcome ({@code metrics} left out
+   * when empty), {@code {"failed": true, "reason": ...}} for a failed one.
+   */
+  public static ObjectNode writeTrialOutcome(TrialOutcome outcome) {
+    ObjectNode o = NODES.objectNode();
+    switch (outcome) {
+      case TrialOutcome.Measured m -> {
+        ObjectNode values = o.putObject("values");
+        m.values().forEach(values::put);
+        if (!m.metrics().isEmpty()) {
+          ObjectNode metrics = o.putObject("metrics");
+          m.metrics().forEach(metrics::put);
+        }
+      }
+      case TrialOutcome.Failed f -> {
+        o.put("failed", true);
+        o.put("reason", f.reason());
+      }
+    }
+    return o;
+  }
+
+  /**
+   * What a caller reports for a trial: {@code {"values": {name: number}, "metrics"?: {name:
+   * number}}} when its evaluation succeeded, {@code {"failed": true, "reason": "..."}} when it
+   * failed. {@code "failed": false} is the same as leaving it out. Whether the values fit the study
+   * (every objective given, nothing else) is the study's to check.
+   */
+  public static TrialOutcome readTrialOutcome(JsonNode json) {
+    return readTrialOutcome(json, "");
+  }
+
+  public static TrialOutcome readTrialOutcome(JsonNode json, String at) {
+    return trialOutcome(Cursor.root(json, at));
+  }
+
+  private static TrialOutcome trialOutcome(Cursor c) {
+    c.requireObject();
+    boolean failed = c.optional("failed").map(Cursor::bool).orElse(false);
+    if (failed) {
+      c.reject("values", "must be left out when failed is true");
+      c.reject("metrics", "must be left out when failed is true");
+      Cursor reasonField = c.get("reason");
+      String reason = reasonField.text();
+      return reasonField.build(() -> new TrialOutcome.Failed(reason));
+    }
+    c.reject("reason", "applies only to a failed trial (send \"failed\": true)");
+    Map<String, Double> values = reportedValues(c.get("values"), "values", Map.of());
+    Map<String, Double> metrics =
+        c.optional("metrics").map(m -> reportedValues(m, "metrics", values)).orElse(Map.of());
+    return c.build(() -> new TrialOutcome.Measured(values, metrics));
+  }
+
+  /** An object of metric name to finite number, none of whose names is {@code taken}. */
+  private static Map<String, Double> reportedValues(
+      Cursor c, String what, Map<String, Double> taken) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Cursor> e : c.members()) {
+      Cursor value = e.getValue();
+      value.build(() -> io.infertune.tuner.space.Names.require(what + " metric", e.getKey()));
+      if (taken.containsKey(e.getKey())) {
+        throw value.error("repeats " + Cursor.join("values", e.getKey()) + "; report it once");
+      }
+      out.put(e.getKey(), value.doubleValue());
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------------------------ helpers

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.study.Study;
+import io.infertune.tuner.testkit.StudyStoreContract;
 import io.infertune.tuner.testkit.TrialStoreContract;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.Deployment;
@@ -23,6 +25,7 @@ class WireFormatErrorTest {
   private static final JsonNode CAMPAIGN =
       WireFormat.writeCampaign(
           Campaign.created("c", TrialStoreContract.spec(), "operator", Instant.EPOCH));
+  private static final JsonNode STUDY_SPEC = WireFormat.writeStudySpec(StudyStoreContract.spec());
   private static final JsonNode DEPLOYMENT =
       WireFormat.writeDeployment(
           new Deployment(
@@ -59,13 +62,15 @@ class WireFormatErrorTest {
           strategy.seed                    | 99999999999999999999   | strategy.seed                    | between -9223372036854775808 and 9223372036854775807
           strategy.seed                    | 1.0e19                 | strategy.seed                    | between -9223372036854775808 and 9223372036854775807
           strategy.type                    | "no spaces"            | strategy.type                    | strategy name 'no spaces' is invalid
-          objective.metric                 | "happiness"            | objective.metric                 | objective metric 'happiness' is unknown
+          objective.metric                 | "happiness"            | objective.metric                 | objective metric 'happiness' is unknown; use one of [throughput_rps,
+          objective.metric                 | "9lives"               | objective.metric                 | objective metric name '9lives' is invalid
           objective.direction              | "up"                   | objective.direction              | direction must be 'maximize' or 'minimize', got 'up'
           objective                        | <remove>               | objective                        | objective is required
           constraints[1].min               | "high"                 | constraints[1].min               | constraints[1].min must be a number
           constraints[0]                   | {"metric": "accuracy"} | constraints[0]                   | needs a min or a max
           constraints[0].max               | 0.5                    | constraints[0]                   | min 0.98 > max 0.5
-          constraints[0].metric            | "mood"                 | constraints[0].metric            | constraint metric 'mood' is unknown
+          constraints[0].metric            | "mood"                 | constraints[0].metric            | constraint metric 'mood' is unknown; use one of [throughput_rps,
+          constraints[1].metric            | ""                     | constraints[1].metric            | constraint metric name '' is invalid
           constraints                      | {}                     | constraints                      | constraints must be an array, got an object
           parameters                       | []                     | parameters                       | a search space needs at least one parameter
           parameters[0].values             | []                     | parameters[0].values             | needs at least one value
@@ -160,6 +165,98 @@ class WireFormatErrorTest {
     FieldException e = refusal(() -> WireFormat.readCampaign(json));
     assertThat(e.field()).isEqualTo(field);
     assertThat(e.getMessage()).contains(message);
+  }
+
+  @ParameterizedTest(name = "{0} = {1}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          objectives[1].direction  | "up"                   | objectives[1].direction  | direction must be 'maximize' or 'minimize', got 'up'
+          objectives[1].direction  | <remove>               | objectives[1].direction  | objectives[1].direction is required
+          objectives[1].name       | "loss"                 | objectives[1].name       | objectives[1].name repeats objectives[0].name ('loss'); list each objective once
+          objectives[0].name       | "9x"                   | objectives[0].name       | objective metric name '9x' is invalid
+          objectives[0].name       | <remove>               | objectives[0].name       | objectives[0].name is required
+          objectives[0]            | {"metric": "loss", "direction": "min"} | objectives[0].name | objectives[0].name is required
+          objectives[0]            | 3                      | objectives[0]            | objectives[0] must be an object, got 3
+          objectives               | []                     | objectives               | objectives must hold 1-8 objectives, got 0
+          objectives               | <remove>               | objectives               | objectives is required
+          objectives               | {}                     | objectives               | objectives must be an array, got an object
+          constraints[1].max       | 0.1                    | constraints[1]           | constraint on 'memory_gb': min 0.5 > max 0.1
+          constraints[0]           | {"name": "latency_ms"} | constraints[0]           | constraint on 'latency_ms' needs a min or a max
+          constraints[0].name      | "bad name"             | constraints[0].name      | constraint metric name 'bad name' is invalid
+          constraints[0].name      | <remove>               | constraints[0].name      | constraints[0].name is required
+          constraints[0].min       | "low"                  | constraints[0].min       | constraints[0].min must be a number, got the string "low"
+          parameters[0].values     | []                     | parameters[0].values     | needs at least one value
+          parameters[1].when.parent | "depth"               | parameters[1].when.parent | depends on unknown parameter 'depth'
+          parameters               | <remove>               | parameters               | parameters is required
+          expectedTrials           | 0                      | expectedTrials           | expectedTrials must be 1-100000, got 0
+          expectedTrials           | 2.5                    | expectedTrials           | expectedTrials must be an integer, got 2.5
+          expectedTrials           | "many"                 | expectedTrials           | expectedTrials must be an integer, got the string "many"
+          strategy.type            | "no spaces"            | strategy.type            | strategy name 'no spaces' is invalid
+          strategy.type            | 7                      | strategy.type            | strategy.type must be a string, got 7
+          strategy.seed            | "seven"                | strategy.seed            | strategy.seed must be an integer
+          strategy                 | 1                      | strategy                 | strategy must be an object, got 1
+          name                     | ""                     | name                     | name must be 1-200 characters
+          name                     | <remove>               | name                     | name is required
+          """)
+  void studySpecErrorsNameTheirField(String path, String value, String field, String message) {
+    JsonNode json = JsonEdits.with(STUDY_SPEC, path, value);
+    FieldException e = refusal(() -> WireFormat.readStudySpec(json));
+    assertThat(e.field()).isEqualTo(field);
+    assertThat(e.getMessage()).contains(message);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      textBlock =
+          """
+          `{"values": {"latency_ms": "fast"}}`                    | values.latency_ms | values.latency_ms must be a number, got the string "fast"
+          `{"values": {"latency_ms": 1e999}}`                     | values.latency_ms | values.latency_ms must be a finite number
+          `{"values": {"latency_ms": null}}`                      | values.latency_ms | values.latency_ms is required, got null
+          `{"values": {"9x": 1}}`                                 | values["9x"]      | values metric name '9x' is invalid
+          `{"values": [1]}`                                       | values            | values must be an object, got an array
+          `{"values": {"a": 1}, "metrics": {"b": true}}`          | metrics.b         | metrics.b must be a number, got true
+          `{"values": {"a": 1}, "metrics": {"a": 2}}`             | metrics.a         | metrics.a repeats values.a; report it once
+          `{"values": {"a": 1}, "metrics": 5}`                    | metrics           | metrics must be an object, got 5
+          `{}`                                                    | values            | values is required
+          `{"failed": false}`                                     | values            | values is required
+          `{"failed": false, "values": null}`                     | values            | values is required, got null
+          `{"reason": "oom"}`                                     | reason            | reason applies only to a failed trial (send "failed": true)
+          `{"failed": "yes"}`                                     | failed            | failed must be true or false, got the string "yes"
+          `{"failed": true}`                                      | reason            | reason is required
+          `{"failed": true, "reason": 3}`                         | reason            | reason must be a string, got 3
+          `{"failed": true, "reason": " "}`                       | reason            | reason must be 1-2000 characters
+          `{"failed": true, "reason": "x", "values": {"a": 1}}`   | values            | values must be left out when failed is true
+          `{"failed": true, "reason": "x", "metrics": {}}`        | metrics           | metrics must be left out when failed is true
+          `[]`                                                    | ``                | the document must be an object, got an array
+          """)
+  void trialOutcomeErrorsNameTheirField(String json, String field, String message) {
+    FieldException e = refusal(() -> WireFormat.readTrialOutcome(WireFormat.parse(json)));
+    assertThat(e.field()).isEqualTo(field == null ? "" : field);
+    assertThat(e.getMessage()).startsWith(message);
+  }
+
+  @Test
+  void studyErrorsNameTheirField() {
+    JsonNode study =
+        WireFormat.writeStudy(new Study("s-1", StudyStoreContract.spec(), Instant.EPOCH));
+    assertThat(refusal(() -> WireFormat.readStudy(JsonEdits.with(study, "id", "\"a b\""))).field())
+        .isEqualTo("id");
+    assertThat(
+            refusal(() -> WireFormat.readStudy(JsonEdits.with(study, "createdAt", "\"now\"")))
+                .field())
+        .isEqualTo("createdAt");
+    assertThat(
+            refusal(
+                    () ->
+                        WireFormat.readStudy(
+                            JsonEdits.with(study, "objectives[1].direction", "\"up\"")))
+                .field())
+        .isEqualTo("objectives[1].direction");
   }
 
   @Test

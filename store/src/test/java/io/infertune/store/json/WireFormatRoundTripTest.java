@@ -13,6 +13,10 @@ import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.IntParameter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.study.Study;
+import io.infertune.tuner.study.StudySpec;
+import io.infertune.tuner.study.TrialOutcome;
+import io.infertune.tuner.testkit.StudyStoreContract;
 import io.infertune.tuner.testkit.TrialStoreContract;
 import io.infertune.tuner.trial.Budget;
 import io.infertune.tuner.trial.Campaign;
@@ -247,6 +251,114 @@ class WireFormatRoundTripTest {
             "d2", "x", Optional.empty(), Configuration.empty(), Configuration.empty(), "", "", T0),
         WireFormat::writeDeployment,
         WireFormat::readDeployment);
+  }
+
+  @Test
+  void studySpecsWriteEveryField() {
+    JsonNode rich =
+        assertRoundTrips(
+            StudyStoreContract.spec(), WireFormat::writeStudySpec, WireFormat::readStudySpec);
+    assertThat(rich.get("objectives").toString())
+        .isEqualTo(
+            "[{\"name\":\"loss\",\"direction\":\"minimize\"},"
+                + "{\"name\":\"recall.at_10\",\"direction\":\"maximize\"}]");
+    assertThat(rich.get("constraints").toString())
+        .isEqualTo(
+            "[{\"name\":\"latency_ms\",\"max\":25.0},"
+                + "{\"name\":\"memory_gb\",\"min\":0.5,\"max\":16.0}]");
+    assertThat(rich.get("strategy").toString()).isEqualTo("{\"type\":\"nsga2\",\"seed\":-7}");
+    assertThat(rich.get("expectedTrials").intValue()).isEqualTo(250);
+    JsonNode simple =
+        assertRoundTrips(
+            StudyStoreContract.simpleSpec(), WireFormat::writeStudySpec, WireFormat::readStudySpec);
+    assertThat(simple.get("constraints").isEmpty()).isTrue();
+  }
+
+  @Test
+  void studySpecsLeaveOutWhatHasADefault() {
+    String bare =
+        """
+        {"name": "s", "parameters": [{"name": "x", "type": "float", "min": 0, "max": 1}],
+         "objectives": [{"name": "loss", "direction": "minimize"}]%s}
+        """;
+    SearchSpace space = SearchSpace.of(Parameter.real("x", 0, 1));
+    List<Objective> loss = List.of(Objective.minimize("loss"));
+    assertThat(WireFormat.readStudySpec(WireFormat.parse(bare.formatted(""))))
+        .isEqualTo(
+            new StudySpec("s", space, loss, List.of(), new StrategySpec("bayesian", 0), 100));
+    assertThat(
+            WireFormat.readStudySpec(
+                    WireFormat.parse(bare.formatted(", \"strategy\": {\"seed\": 5}")))
+                .strategy())
+        .isEqualTo(new StrategySpec("bayesian", 5));
+    assertThat(
+            WireFormat.readStudySpec(
+                    WireFormat.parse(
+                        bare.formatted(
+                            ", \"strategy\": {\"type\": \"random\"}, \"constraints\": null")))
+                .strategy())
+        .isEqualTo(new StrategySpec("random", 0));
+    // Several objectives: the default strategy is one that optimises several.
+    StudySpec two =
+        WireFormat.readStudySpec(
+            WireFormat.parse(
+                bare.replace(
+                        "}]%s",
+                        "}, {\"name\": \"cost\", \"direction\": \"max\"}], \"expectedTrials\": 7")
+                    .formatted()));
+    assertThat(two.objectives())
+        .containsExactly(Objective.minimize("loss"), Objective.maximize("cost"));
+    assertThat(two.strategy()).isEqualTo(new StrategySpec("nsga2", 0));
+    assertThat(two.expectedTrials()).isEqualTo(7);
+  }
+
+  @Test
+  void studiesShowTheirIdNameAndCreationFirst() {
+    Study study = new Study("3f2a-9c", StudyStoreContract.spec(), T0);
+    JsonNode json = assertRoundTrips(study, WireFormat::writeStudy, WireFormat::readStudy);
+    List<String> keys = new java.util.ArrayList<>();
+    json.fieldNames().forEachRemaining(keys::add);
+    assertThat(keys)
+        .containsExactly(
+            "id",
+            "name",
+            "createdAt",
+            "parameters",
+            "objectives",
+            "constraints",
+            "strategy",
+            "expectedTrials");
+    assertThat(json.get("createdAt").asText()).isEqualTo("2026-03-01T10:00:00.123456789Z");
+  }
+
+  @Test
+  void trialOutcomes() {
+    JsonNode measured =
+        assertRoundTrips(
+            new TrialOutcome.Measured(
+                Map.of("loss", 0.5, "recall", 1e-300), Map.of("latency_ms", 12.25)),
+            WireFormat::writeTrialOutcome,
+            WireFormat::readTrialOutcome);
+    assertThat(measured.toString())
+        .isEqualTo(
+            "{\"values\":{\"loss\":0.5,\"recall\":1.0E-300},\"metrics\":{\"latency_ms\":12.25}}");
+    JsonNode valuesOnly =
+        assertRoundTrips(
+            new TrialOutcome.Measured(Map.of("loss", 3.0), Map.of()),
+            WireFormat::writeTrialOutcome,
+            WireFormat::readTrialOutcome);
+    assertThat(valuesOnly.has("metrics")).isFalse();
+    JsonNode failed =
+        assertRoundTrips(
+            new TrialOutcome.Failed("CUDA out of memory"),
+            WireFormat::writeTrialOutcome,
+            WireFormat::readTrialOutcome);
+    assertThat(failed.toString()).isEqualTo("{\"failed\":true,\"reason\":\"CUDA out of memory\"}");
+    // Integers read as reals; "failed": false and a null metrics are as good as absent.
+    assertThat(
+            WireFormat.readTrialOutcome(
+                WireFormat.parse("{\"failed\": false, \"values\": {\"a\": 3}, \"metrics\": null}")))
+        .isEqualTo(new TrialOutcome.Measured(Map.of("a", 3.0), Map.of()));
   }
 
   @Test

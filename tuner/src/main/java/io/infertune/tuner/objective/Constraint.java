@@ -1,18 +1,19 @@
 package io.infertune.tuner.objective;
 
 import io.infertune.tuner.measure.Measurement;
-import io.infertune.tuner.measure.Metrics;
+import io.infertune.tuner.space.Names;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
  * A bound on a metric that a configuration must respect to be feasible, e.g. {@code accuracy >=
- * 0.98} or {@code latency_p95_ms <= 50}.
+ * 0.98} or {@code latency_p95_ms <= 50}. The metric is any valid name here; a campaign requires one
+ * of the vocabulary ({@link io.infertune.tuner.trial.CampaignSpec}).
  */
 public record Constraint(String metric, OptionalDouble min, OptionalDouble max) {
   public Constraint {
-    Metrics.requireKnown("constraint", metric);
+    Names.require("constraint metric", metric);
     Objects.requireNonNull(min, "min");
     Objects.requireNonNull(max, "max");
     if (min.isEmpty() && max.isEmpty()) {

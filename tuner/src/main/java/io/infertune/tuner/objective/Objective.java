@@ -1,18 +1,20 @@
 package io.infertune.tuner.objective;
 
 import io.infertune.tuner.measure.Measurement;
-import io.infertune.tuner.measure.Metrics;
+import io.infertune.tuner.space.Names;
 import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * What a campaign optimises: one metric of the vocabulary ({@link Metrics}) and a direction.
+ * What is optimised: a metric and a direction. A campaign's metric must be one of the vocabulary
+ * ({@link io.infertune.tuner.measure.Metrics}, checked by {@link
+ * io.infertune.tuner.trial.CampaignSpec}); a study's may be any name its caller reports values for.
  *
  * @param metric for example {@code throughput_rps} or {@code latency_p95_ms}
  */
 public record Objective(String metric, Direction direction) {
   public Objective {
-    Metrics.requireKnown("objective", metric);
+    Names.require("objective metric", metric);
     Objects.requireNonNull(direction, "direction");
   }
 

@@ -1,6 +1,7 @@
 package io.infertune.tuner.trial;
 
 import io.infertune.tuner.measure.MeasurementSpec;
+import io.infertune.tuner.measure.Metrics;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Names;
@@ -32,7 +33,12 @@ public record CampaignSpec(
     Names.require("runtime", runtimeId);
     Objects.requireNonNull(space, "space");
     Objects.requireNonNull(objective, "objective");
+    // A campaign measures a runtime: only the vocabulary's metrics exist there.
+    Metrics.requireKnown("objective", objective.metric());
     constraints = List.copyOf(constraints);
+    for (Constraint c : constraints) {
+      Metrics.requireKnown("constraint", c.metric());
+    }
     Objects.requireNonNull(strategy, "strategy");
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(measurement, "measurement");

@@ -1,24 +1,20 @@
 package io.infertune.strategies;
 
-import io.infertune.tuner.objective.Constraint;
-import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.SearchSpace;
 import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
 import io.jenetics.DoubleChromosome;
 import io.jenetics.DoubleGene;
-import io.jenetics.EliteSelector;
 import io.jenetics.Genotype;
 import io.jenetics.Phenotype;
-import io.jenetics.TournamentSelector;
-import io.jenetics.UniformCrossover;
 import io.jenetics.engine.Engine;
 import io.jenetics.engine.EvolutionStart;
 import io.jenetics.util.ISeq;
 import io.jenetics.util.MSeq;
 import io.jenetics.util.RandomRegistry;
 import io.jenetics.util.Seq;
+import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,28 +60,59 @@ import java.util.random.RandomGenerator;
  * <p>Shutdown: {@link #shutdown} completes every pending future exceptionally; the engine thread's
  * wait throws, and the thread ends.
  *
+ * <h2>What varies</h2>
+ *
+ * The protocol is the same for every evolutionary strategy; an {@link Evolution} supplies what is
+ * not: the fitness type {@code C} and how a trial maps to it, the engine's selectors and alterers,
+ * and which known configurations seed the first population. {@code GeneticSearch} uses a scalar
+ * fitness ({@code GeneticFitness}), {@code Nsga2Search} a Pareto one ({@code ParetoFitness}).
+ *
+ * @param <C> the fitness type; Jenetics reports a best phenotype by its natural order, and the
+ *     {@link Evolution}'s selectors may rank by any other
  * @implNote thread-safe by the lock; the caller side is meant to be driven from one thread.
  */
-final class GeneticEngine {
+final class EngineBridge<C extends Comparable<? super C>> {
+  /**
+   * What one evolutionary strategy chooses. {@link #configure} is called on the engine thread, the
+   * others under the bridge's lock.
+   *
+   * @param <C> the fitness type
+   */
+  interface Evolution<C extends Comparable<? super C>> {
+    /** The fitness of a told trial (COMPLETED, INFEASIBLE or FAILED, never ABORTED). */
+    C fitness(Trial trial);
+
+    /**
+     * Sets the selectors, alterers and optimisation direction of an engine whose genotype is one
+     * {@code DoubleChromosome} of {@code dimension} unit genes, one per parameter.
+     */
+    Engine.Builder<DoubleGene, C> configure(Engine.Builder<DoubleGene, C> builder, int dimension);
+
+    /**
+     * Of the configurations told before the first ask, those that seed the initial population, at
+     * most {@code size}, best first.
+     */
+    List<Configuration> warmStart(Map<Configuration, C> known, int size);
+  }
+
   /** Generations without a new configuration before the engine waits for new information. */
   static final int STALL_GENERATIONS = 50;
 
   private static final AtomicLong THREADS = new AtomicLong();
   private static final long JOIN_TIMEOUT_MS = 10_000;
 
+  private final String name;
   private final SearchSpace space;
-  private final Direction direction;
-  private final List<Constraint> constraints;
+  private final Evolution<C> evolution;
   private final int populationSize;
   private final long seed;
-  private final double mutationProbability;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
 
   // Guarded by lock.
-  private final Map<Configuration, GeneticFitness> memory = new LinkedHashMap<>();
-  private final Map<Configuration, CompletableFuture<GeneticFitness>> awaiting = new HashMap<>();
+  private final Map<Configuration, C> memory = new LinkedHashMap<>();
+  private final Map<Configuration, CompletableFuture<C>> awaiting = new HashMap<>();
   private final ArrayDeque<Configuration> posted = new ArrayDeque<>();
   private final Set<Configuration> handedOut = new HashSet<>();
   private final Visited visited;
@@ -101,20 +128,17 @@ final class GeneticEngine {
   private int told;
   private int requests;
   private int fills;
-  private Optional<Configuration> best = Optional.empty();
 
-  GeneticEngine(
-      SearchSpace space,
-      Direction direction,
-      List<Constraint> constraints,
-      int populationSize,
-      long seed) {
+  /**
+   * @param name the strategy's wire name, for the engine thread's name and error messages
+   */
+  EngineBridge(
+      String name, SearchSpace space, Evolution<C> evolution, int populationSize, long seed) {
+    this.name = name;
     this.space = space;
-    this.direction = direction;
-    this.constraints = List.copyOf(constraints);
+    this.evolution = evolution;
     this.populationSize = populationSize;
     this.seed = seed;
-    this.mutationProbability = Math.max(0.2, 1.0 / space.dimension());
     this.visited = new Visited(space);
     // The engine thread owns Seeded.random(seed); fills draw from a stream of their own.
     this.fillRandom = Seeded.random(~seed);
@@ -127,14 +151,14 @@ final class GeneticEngine {
     lock.lock();
     try {
       if (closed) {
-        throw new IllegalStateException("the genetic search is closed");
+        throw new IllegalStateException("the " + name + " search is closed");
       }
       start();
       List<Configuration> out = new ArrayList<>(n);
       while (out.size() < n) {
         awaitQuiescent();
         if (failure != null) {
-          throw new IllegalStateException("the genetic engine failed", failure);
+          throw new IllegalStateException("the " + name + " engine failed", failure);
         }
         Configuration c = posted.poll();
         if (c == null) {
@@ -179,14 +203,11 @@ final class GeneticEngine {
         }
         return;
       }
-      GeneticFitness fitness = GeneticFitness.of(trial, direction, constraints);
+      C fitness = evolution.fitness(trial);
       memory.put(c, fitness);
       visited.add(c);
       posted.remove(c);
-      if (best.isEmpty() || fitness.compareTo(memory.get(best.get())) > 0) {
-        best = Optional.of(c);
-      }
-      CompletableFuture<GeneticFitness> f = awaiting.remove(c);
+      CompletableFuture<C> f = awaiting.remove(c);
       if (f != null) {
         f.complete(fitness);
         if (awaiting.isEmpty()) {
@@ -216,15 +237,21 @@ final class GeneticEngine {
       s.put("fills", fills);
       s.put("remembered", memory.size());
       s.put("stalled", stalled);
-      best.ifPresent(
-          c -> {
-            GeneticFitness f = memory.get(c);
-            if (f.tier() == GeneticFitness.FEASIBLE) {
-              s.put("best", direction.oriented(f.primary()));
-              s.put("bestConfiguration", c.toString());
-            }
-          });
       return Collections.unmodifiableMap(s);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The configurations told so far (projected onto the space) with their fitness, in the order they
+   * were first told; one told twice holds its latest fitness. A copy.
+   */
+  Map<Configuration, C> known() {
+    lock.lock();
+    try {
+      awaitQuiescent();
+      return Collections.unmodifiableMap(new LinkedHashMap<>(memory));
     } finally {
       lock.unlock();
     }
@@ -250,8 +277,9 @@ final class GeneticEngine {
     try {
       if (!closed) {
         closed = true;
-        CancellationException stop = new CancellationException("the genetic search was closed");
-        for (CompletableFuture<GeneticFitness> f : awaiting.values()) {
+        CancellationException stop =
+            new CancellationException("the " + name + " search was closed");
+        for (CompletableFuture<C> f : awaiting.values()) {
           f.completeExceptionally(stop);
         }
         awaiting.clear();
@@ -272,6 +300,15 @@ final class GeneticEngine {
     }
   }
 
+  /**
+   * Registers {@link #shutdown} to run once {@code owner} (the strategy that holds this bridge) has
+   * become unreachable; {@code clean()} on the result shuts down at once, idempotently.
+   */
+  Cleaner.Cleanable shutdownWhenUnreachable(Object owner) {
+    // The action holds this bridge, never the owner, so that the owner can become unreachable.
+    return CleanerHolder.CLEANER.register(owner, this::shutdown);
+  }
+
   private void awaitQuiescent() {
     // Bounded: the engine computes for at most STALL_GENERATIONS generations between waits.
     while (!quiescent) {
@@ -284,19 +321,18 @@ final class GeneticEngine {
     if (thread != null) {
       return;
     }
-    List<Map.Entry<Configuration, GeneticFitness>> seeds =
-        memory.entrySet().stream()
-            .sorted(Map.Entry.<Configuration, GeneticFitness>comparingByValue().reversed())
+    List<Map.Entry<Configuration, C>> seeds =
+        evolution.warmStart(Collections.unmodifiableMap(memory), populationSize).stream()
             .limit(populationSize)
-            .map(e -> Map.entry(e.getKey(), e.getValue()))
+            .map(c -> Map.entry(c, memory.get(c)))
             .toList();
-    thread = new Thread(() -> run(seeds), "infertune-genetic-" + THREADS.incrementAndGet());
+    thread = new Thread(() -> run(seeds), "infertune-" + name + "-" + THREADS.incrementAndGet());
     thread.setDaemon(true);
     quiescent = false;
     thread.start();
   }
 
-  private void run(List<Map.Entry<Configuration, GeneticFitness>> seeds) {
+  private void run(List<Map.Entry<Configuration, C>> seeds) {
     try {
       RandomRegistry.using(Seeded.random(seed), r -> evolve(seeds));
     } catch (RuntimeException | Error e) {
@@ -325,21 +361,15 @@ final class GeneticEngine {
   }
 
   /** The engine loop, on the engine thread, inside the seeded random scope. */
-  private void evolve(List<Map.Entry<Configuration, GeneticFitness>> seeds) {
+  private void evolve(List<Map.Entry<Configuration, C>> seeds) {
     int d = space.dimension();
     Genotype<DoubleGene> template = Genotype.of(DoubleChromosome.of(0, 1, d));
-    Engine<DoubleGene, GeneticFitness> engine =
-        new Engine.Builder<>(this::evaluate, template)
+    Engine.Builder<DoubleGene, C> builder =
+        new Engine.Builder<DoubleGene, C>(this::evaluate, template)
             .executor(Runnable::run)
-            .populationSize(populationSize)
-            .offspringSelector(new TournamentSelector<>(3))
-            .survivorsSelector(
-                new EliteSelector<DoubleGene, GeneticFitness>(1, new TournamentSelector<>(3)))
-            .alterers(
-                new UniformCrossover<>(0.5, 0.5), new UnitMutator<>(mutationProbability, 0.1, 0.1))
-            .maximizing()
-            .build();
-    MSeq<Phenotype<DoubleGene, GeneticFitness>> population = MSeq.ofLength(populationSize);
+            .populationSize(populationSize);
+    Engine<DoubleGene, C> engine = evolution.configure(builder, d).build();
+    MSeq<Phenotype<DoubleGene, C>> population = MSeq.ofLength(populationSize);
     for (int i = 0; i < populationSize; i++) {
       population.set(
           i,
@@ -347,7 +377,7 @@ final class GeneticEngine {
               ? Phenotype.of(encode(seeds.get(i).getKey()), 1, seeds.get(i).getValue())
               : Phenotype.of(template.newInstance(), 1));
     }
-    EvolutionStart<DoubleGene, GeneticFitness> start = EvolutionStart.of(population.toISeq(), 1);
+    EvolutionStart<DoubleGene, C> start = EvolutionStart.of(population.toISeq(), 1);
     while (!isClosed()) {
       start = engine.evolve(start).next();
     }
@@ -363,24 +393,23 @@ final class GeneticEngine {
   }
 
   /** The evaluator: futures for the unevaluated phenotypes, completed by {@link #tell}. */
-  private ISeq<Phenotype<DoubleGene, GeneticFitness>> evaluate(
-      Seq<Phenotype<DoubleGene, GeneticFitness>> population) {
-    List<CompletableFuture<GeneticFitness>> futures = new ArrayList<>(population.size());
+  private ISeq<Phenotype<DoubleGene, C>> evaluate(Seq<Phenotype<DoubleGene, C>> population) {
+    List<CompletableFuture<C>> futures = new ArrayList<>(population.size());
     lock.lock();
     try {
       if (closed) {
-        throw new CancellationException("the genetic search was closed");
+        throw new CancellationException("the " + name + " search was closed");
       }
       generation++;
       boolean waiting = false;
-      for (Phenotype<DoubleGene, GeneticFitness> pt : population) {
+      for (Phenotype<DoubleGene, C> pt : population) {
         if (pt.isEvaluated()) {
           futures.add(null);
           continue;
         }
         Configuration c = space.fromUnit(decode(pt.genotype()));
-        GeneticFitness known = memory.get(c);
-        CompletableFuture<GeneticFitness> f;
+        C known = memory.get(c);
+        CompletableFuture<C> f;
         if (known != null) {
           f = CompletableFuture.completedFuture(known);
         } else {
@@ -411,7 +440,7 @@ final class GeneticEngine {
           changed.awaitUninterruptibly();
         }
         if (closed) {
-          throw new CancellationException("the genetic search was closed");
+          throw new CancellationException("the " + name + " search was closed");
         }
         staleGenerations = 0;
       }
@@ -419,9 +448,9 @@ final class GeneticEngine {
       lock.unlock();
     }
     // Outside the lock: tell() completes these.
-    MSeq<Phenotype<DoubleGene, GeneticFitness>> out = MSeq.ofLength(population.size());
+    MSeq<Phenotype<DoubleGene, C>> out = MSeq.ofLength(population.size());
     for (int i = 0; i < population.size(); i++) {
-      Phenotype<DoubleGene, GeneticFitness> pt = population.get(i);
+      Phenotype<DoubleGene, C> pt = population.get(i);
       out.set(i, pt.isEvaluated() ? pt : pt.withFitness(futures.get(i).join()));
     }
     return out.toISeq();
@@ -429,6 +458,11 @@ final class GeneticEngine {
 
   private static double[] decode(Genotype<DoubleGene> genotype) {
     return genotype.chromosome().as(DoubleChromosome.class).toArray();
+  }
+
+  /** One cleaner (and its thread) for every evolutionary search, created on first use. */
+  private static final class CleanerHolder {
+    static final Cleaner CLEANER = Cleaner.create();
   }
 
   private Genotype<DoubleGene> encode(Configuration c) {
