@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1} (studies
- * in {@link StudyRoutes}). Handlers that touch the store run on worker threads ({@code
- * blockingHandler}); errors are JSON {@code {"error", "field"}} with a 4xx status for the caller's
- * mistakes.
+ * in {@link StudyRoutes}, schedules in {@link ScheduleRoutes}). Handlers that touch the store run
+ * on worker threads ({@code blockingHandler}); errors are JSON {@code {"error", "field"}} with a
+ * 4xx status for the caller's mistakes.
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -46,6 +46,7 @@ public final class ApiVerticle extends VerticleBase {
   private final CampaignService campaigns;
   private final CampaignRequests requests;
   private final StudyService studies;
+  private final Scheduler scheduler;
   private final PrometheusMeterRegistry registry;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
@@ -56,6 +57,7 @@ public final class ApiVerticle extends VerticleBase {
       RuntimeRegistry runtimes,
       CampaignService campaigns,
       StudyService studies,
+      Scheduler scheduler,
       PrometheusMeterRegistry registry) {
     this.config = config;
     this.store = store;
@@ -63,6 +65,7 @@ public final class ApiVerticle extends VerticleBase {
     this.campaigns = campaigns;
     this.requests = new CampaignRequests(runtimes);
     this.studies = studies;
+    this.scheduler = scheduler;
     this.registry = registry;
   }
 
@@ -80,6 +83,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
     router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
     new StudyRoutes(studies, this::readBody).mount(router);
+    RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
+    new ScheduleRoutes(scheduler, this::readBody).mount(router);
     router
         .route()
         .last()

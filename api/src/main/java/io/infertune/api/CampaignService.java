@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,12 @@ public final class CampaignService implements AutoCloseable {
   private final Map<String, Active> activeByRuntime = new ConcurrentHashMap<>();
 
   private record Active(String campaignId, CampaignRunner runner) {}
+
+  /**
+   * Runtimes an operator is reconfiguring now (a manual push or rollback), each with its holder's
+   * token: no campaign starts on them meanwhile.
+   */
+  private final Map<String, Object> operatorHolds = new ConcurrentHashMap<>();
 
   public CampaignService(
       TrialStore store,
@@ -102,6 +109,18 @@ public final class CampaignService implements AutoCloseable {
    * @throws ApiException 409 when the runtime already has an active campaign
    */
   public Campaign start(CampaignSpec spec, String startedBy) {
+    return start(spec, startedBy, UnaryOperator.identity());
+  }
+
+  /**
+   * Records and starts a campaign whose strategy comes from {@code strategies} applied to the
+   * service's strategy factory: a scheduled campaign's warm start decorates it to tell the new
+   * strategy the runtime's history.
+   *
+   * @throws ApiException 409 when the runtime already has an active campaign
+   */
+  public Campaign start(
+      CampaignSpec spec, String startedBy, UnaryOperator<StrategyFactory> strategies) {
     RuntimeAdapter runtime =
         runtimes
             .find(spec.runtimeId())
@@ -121,7 +140,7 @@ public final class CampaignService implements AutoCloseable {
         CampaignRunner.builder()
             .store(store)
             .runtime(runtime)
-            .strategies(strategies)
+            .strategies(strategies.apply(this.strategies))
             .workload(workload)
             .ticker(ticker)
             // Frees the runtime before the final status is stored, so that a client who sees the
@@ -145,6 +164,13 @@ public final class CampaignService implements AutoCloseable {
               + "' already has an active campaign: "
               + existing.campaignId()
               + " (stop it first)");
+    }
+    // Put, then look at the other map, as whileNoCampaign does in the opposite order: of two
+    // racing callers at least one sees the other, so a runtime never has both.
+    if (operatorHolds.containsKey(runtime.id())) {
+      activeByRuntime.remove(runtime.id(), active);
+      throw ApiException.conflict(
+          "runtime '" + runtime.id() + "' is being reconfigured by an operator; try again");
     }
     try {
       store.createCampaign(campaign);
@@ -200,6 +226,35 @@ public final class CampaignService implements AutoCloseable {
     }
     active.get().runner().stop();
     return c;
+  }
+
+  /**
+   * Runs {@code action} (a manual push or rollback) while no campaign is active on the runtime and
+   * none can start, so that an operator and a campaign never reconfigure it at the same time.
+   *
+   * @throws ApiException 409 when a campaign is active on the runtime, or another operator change
+   *     to it is in progress
+   */
+  public <T> T whileNoCampaign(String runtimeId, Supplier<T> action) {
+    Object token = new Object();
+    if (operatorHolds.putIfAbsent(runtimeId, token) != null) {
+      throw ApiException.conflict(
+          "another change to runtime '" + runtimeId + "' is in progress; try again");
+    }
+    try {
+      Active active = activeByRuntime.get(runtimeId);
+      if (active != null) {
+        throw ApiException.conflict(
+            "runtime '"
+                + runtimeId
+                + "' has an active campaign: "
+                + active.campaignId()
+                + " (stop it first)");
+      }
+      return action.get();
+    } finally {
+      operatorHolds.remove(runtimeId, token);
+    }
   }
 
   /** Whether the campaign is running in this process. */

@@ -99,7 +99,11 @@ final class DemoCommand implements Callable<Integer> {
               new StrategySpec(strategy, seed),
               Budget.trials(trials),
               MeasurementSpec.of(seconds(warmupSeconds), seconds(windowSeconds)),
-              new WorkloadSpec(WorkloadSpec.Mode.CLOSED_LOOP, concurrency, 100, 20_000, 1.0, seed));
+              new WorkloadSpec(WorkloadSpec.Mode.CLOSED_LOOP, concurrency, 100, 20_000, 1.0, seed),
+              // The demo's runtime ends with the demo: a short watch shows it, a long one only
+              // waits.
+              io.infertune.tuner.trial.PromotionPolicy.DEFAULT.withWatch(
+                  seconds(2 * windowSeconds), seconds(windowSeconds)));
       out.printf(
           "Objective: %s, subject to %s; strategy %s (seed %d), %d trials, %s warm-up + %s window each%n",
           spec.objective(),

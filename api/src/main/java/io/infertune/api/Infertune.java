@@ -5,6 +5,8 @@ import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.TrialStores;
 import io.infertune.strategies.Strategies;
 import io.infertune.tuner.measure.Ticker;
+import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.schedule.ScheduleStore;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.study.StudyService;
 import io.infertune.tuner.study.StudyStore;
@@ -22,13 +24,15 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Files;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The service, wired: the store, the runtimes, the campaign service, metrics and the HTTP server.
- * The one place that knows every module.
+ * The service, wired: the store, the runtimes, the campaign service, the scheduler, metrics and the
+ * HTTP server. The one place that knows every module.
  */
 public final class Infertune implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Infertune.class);
@@ -39,17 +43,27 @@ public final class Infertune implements AutoCloseable {
    */
   private static final int LIVE_STUDY_STRATEGIES = 64;
 
+  /**
+   * Seconds between two looks for due schedules: a schedule fires up to this late (cron's
+   * resolution is a minute). The first look is at start-up, which runs missed schedules.
+   */
+  private static final long SCHEDULER_TICK_SECONDS = 10;
+
   private final TrialStore store;
   private final RuntimeRegistry runtimes;
   private final CampaignService campaigns;
   private final StudyStore studyStore;
   private final StudyService studies;
+  private final ScheduleStore scheduleStore;
+  private final Scheduler scheduler;
+  private final ScheduledExecutorService schedulerTimer;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final Vertx vertx;
   private final ApiVerticle api;
 
-  private Infertune(ServiceConfig config) throws Exception {
+  private Infertune(ServiceConfig config, List<? extends RuntimeAdapter> launched)
+      throws Exception {
     Files.createDirectories(config.dataDir());
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ClassLoaderMetrics().bindTo(registry);
@@ -70,7 +84,15 @@ public final class Infertune implements AutoCloseable {
             () -> UUID.randomUUID().toString(),
             LIVE_STUDY_STRATEGIES);
     runtimes = new RuntimeRegistry();
-    runtimes.register(embeddedRuntime(config));
+    EmbeddedRuntime embedded = embeddedRuntime(config);
+    runtimes.register(embedded);
+    // Runtimes in processes of their own (launched or attached http runtimes): registered before
+    // the deployments are restored, so that they get theirs back too.
+    launched.forEach(runtimes::register);
+    // The runtime's own counters and histograms (its bucket bounds, not Micrometer's) on /metrics.
+    registry
+        .getPrometheusRegistry()
+        .register(new RuntimeMetricsCollector(Map.of(embedded.id(), embedded.metrics())));
 
     TuningMetrics tuningMetrics = new TuningMetrics();
     tuningMetrics.bindTo(registry);
@@ -81,7 +103,7 @@ public final class Infertune implements AutoCloseable {
             new Strategies(),
             Workloads::from,
             Ticker.system(),
-            List.of(tuningMetrics),
+            List.of(tuningMetrics, DeploymentMetrics.on(registry)),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
     campaigns.recoverInterrupted();
@@ -94,8 +116,32 @@ public final class Infertune implements AutoCloseable {
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
-    api = new ApiVerticle(config, store, runtimes, campaigns, studies, registry);
+    scheduleStore = TrialStores.openSchedulesH2(config.dataDir());
+    scheduler =
+        new Scheduler(
+            scheduleStore,
+            campaigns,
+            store,
+            runtimes,
+            Ticker.system(),
+            () -> UUID.randomUUID().toString());
+    api = new ApiVerticle(config, store, runtimes, campaigns, studies, scheduler, registry);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    // One thread, fixed delay: ticks never overlap, and a slow one delays the next.
+    schedulerTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("scheduler").daemon().factory());
+    schedulerTimer.scheduleWithFixedDelay(
+        this::tickScheduler, 0, SCHEDULER_TICK_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /** One look for due schedules; a failure must not cancel the timer's later looks. */
+  private void tickScheduler() {
+    try {
+      scheduler.tick();
+    } catch (RuntimeException e) {
+      log.error("scheduler tick failed", e);
+    }
   }
 
   /**
@@ -133,7 +179,18 @@ public final class Infertune implements AutoCloseable {
    * @throws Exception when the store, the runtime or the port cannot be opened
    */
   public static Infertune start(ServiceConfig config) throws Exception {
-    return new Infertune(config);
+    return new Infertune(config, List.of());
+  }
+
+  /**
+   * Starts the service with runtimes that live outside it as well ({@code http} adapters), which it
+   * registers and, from then on, owns: closing the service closes them.
+   *
+   * @throws Exception when the store, the runtime or the port cannot be opened
+   */
+  public static Infertune start(ServiceConfig config, List<? extends RuntimeAdapter> launched)
+      throws Exception {
+    return new Infertune(config, launched);
   }
 
   public int port() {
@@ -152,9 +209,22 @@ public final class Infertune implements AutoCloseable {
     return campaigns;
   }
 
-  /** Stops the HTTP server, the campaigns (restoring runtimes), the runtimes and the store. */
+  /**
+   * Stops the scheduler, the HTTP server, the campaigns (restoring runtimes), the runtimes and the
+   * stores.
+   */
   @Override
   public void close() {
+    // No schedule may start a campaign while they stop. Not shutdownNow: an interrupt landing in
+    // the store's I/O closes H2's file.
+    schedulerTimer.shutdown();
+    try {
+      if (!schedulerTimer.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("the scheduler's tick did not end within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
@@ -167,6 +237,7 @@ public final class Infertune implements AutoCloseable {
     studies.close();
     runtimes.close();
     studyStore.close();
+    scheduleStore.close();
     store.close();
     gcMetrics.close();
     registry.close();

@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.OptionalDouble;
 
 /**
- * Prints a line per finished trial: its configuration, throughput, p95 latency, accuracy, status.
+ * Prints a line per finished trial: its configuration, throughput, p95 latency, accuracy, the
+ * window's length and precision (the objective's 95 % interval, relative), status and reason (for a
+ * PRUNED trial: what made it clear that it could not win).
  */
 final class ProgressPrinter implements TuningListener {
   private final PrintStream out;
@@ -45,6 +47,21 @@ final class ProgressPrinter implements TuningListener {
               format(m.value(Metrics.LATENCY_P95_MS), "%.1f"),
               format(m.value(Metrics.ACCURACY), "%.4f"),
               format(m.value(Metrics.CACHE_HIT_RATE), "%.2f")));
+      // How long the adaptive window ran and how precise it got: a pruned trial's is short.
+      m.report()
+          .ifPresent(
+              r ->
+                  line.append(
+                      String.format(
+                          Locale.ROOT,
+                          "window %5.1f s%s  ",
+                          m.window().toNanos() / 1e9,
+                          r.interval()
+                              .map(
+                                  ci ->
+                                      String.format(
+                                          Locale.ROOT, " ±%.1f %%", 100 * ci.relativeHalfWidth()))
+                              .orElse(""))));
     }
     line.append(trial.status());
     trial.reason().ifPresent(r -> line.append(" (").append(r).append(')'));

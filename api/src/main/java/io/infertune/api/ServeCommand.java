@@ -1,6 +1,12 @@
 package io.infertune.api;
 
+import io.infertune.runtime.http.HttpRuntimeAdapter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -23,9 +29,37 @@ final class ServeCommand implements Callable<Integer> {
       description = "Database and model files (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("data");
 
+  @Option(
+      names = "--runtime-profile",
+      paramLabel = "PROFILE",
+      description =
+          "Also launch and tune an OpenAI-compatible server from this launch profile (repeatable):"
+              + " vllm, llamacpp, tgi, sglang, infertune-runtime, or one of --profile-dir.")
+  List<String> runtimeProfiles = new ArrayList<>();
+
+  @Option(
+      names = "--runtime-var",
+      paramLabel = "NAME=VALUE",
+      description = "A variable of the launch profiles' commands, e.g. model=Qwen/Qwen3-0.6B.")
+  Map<String, String> runtimeVariables = new LinkedHashMap<>();
+
+  @Option(
+      names = "--profile-dir",
+      paramLabel = "DIR",
+      description = "Launch profiles of your own (*.json), overriding built-ins of the same name.")
+  Optional<Path> profileDir = Optional.empty();
+
   @Override
   public Integer call() throws Exception {
-    Infertune service = Infertune.start(new ServiceConfig(host, port, dataDir));
+    List<HttpRuntimeAdapter> launched =
+        HttpRuntimes.launch(runtimeProfiles, profileDir, runtimeVariables, dataDir);
+    Infertune service;
+    try {
+      service = Infertune.start(new ServiceConfig(host, port, dataDir), launched);
+    } catch (Exception e) {
+      launched.forEach(HttpRuntimeAdapter::close);
+      throw e;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

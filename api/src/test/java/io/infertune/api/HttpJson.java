@@ -41,6 +41,17 @@ final class HttpJson {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  Response put(String path, String body) throws IOException, InterruptedException {
+    return send(
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("content-type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  Response delete(String path) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE());
+  }
+
   Response postBytes(String path, byte[] body) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))

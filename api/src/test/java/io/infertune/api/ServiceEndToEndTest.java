@@ -15,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ServiceEndToEndTest {
   @TempDir Path dataDir;
 
+  // Eight A/B rounds per arm rather than five: on a loaded 2-core machine one-second rounds scatter
+  // widely (p was 0.02 once at a 3x difference), and the push must not depend on a quiet machine.
+
   private static final String CAMPAIGN =
       """
       {"runtime": "embedded", "name": "e2e",
@@ -25,6 +28,7 @@ class ServiceEndToEndTest {
        "strategy": {"type": "grid", "seed": 1},
        "budget": {"maxTrials": 6},
        "measurement": {"warmupSeconds": 0.3, "windowSeconds": 1.0, "sampleIntervalSeconds": 0.25},
+       "promotion": {"roundsPerArm": 8, "watchSeconds": 2, "watchIntervalSeconds": 1},
        "workload": {"concurrency": 16}}
       """;
 
@@ -79,6 +83,7 @@ class ServiceEndToEndTest {
           .contains("infertune_trials_total{status=\"completed\"}")
           .contains("infertune_campaign_best_objective{campaign=\"" + campaignId + "\"")
           .contains("infertune_campaigns_active 0.0")
+          .contains("infertune_deployments_total{cause=\"campaign\",runtime=\"embedded\"} 1.0")
           .contains("jvm_memory_used_bytes")
           .contains("vertx_http_server_requests_total");
       trialsBefore = http.get("/api/v1/campaigns/" + campaignId + "/trials").body();

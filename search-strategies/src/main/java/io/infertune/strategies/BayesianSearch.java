@@ -79,7 +79,9 @@ import org.apache.commons.math3.random.SobolSequenceGenerator;
  *       {@code Φ(μ_s/σ_s)} is the probability of success, so the search learns to avoid their
  *       region. It exists once a trial has failed.
  *   <li>INFEASIBLE trials train the objective process like any measured trial: what a violating
- *       configuration measured still tells about its neighbours.
+ *       configuration measured still tells about its neighbours. So do PRUNED trials (stopped early
+ *       as clearly worse than the incumbent or clearly violating), with their partial values; they
+ *       never become the incumbent.
  * </ul>
  *
  * <h2>Regimes</h2>
@@ -117,12 +119,13 @@ import org.apache.commons.math3.random.SobolSequenceGenerator;
  *     uniformly from the unvisited ones; {@code ask} returns fewer than asked only when the space
  *     is exhausted.
  * @implNote not thread-safe: one campaign drives it from one thread. Memory is O(n²) per process
- *     for n trials told. Measured on a shared 2-core machine ({@code AskLatencyBenchmark} in
- *     experiments, 6-parameter mixed space, default options): median {@code ask(1)} 10, 10 and 22
- *     ms with 50, 100 and 200 trials told; a warm refit (one ask in five) 40 to 150 ms; the first
- *     ask after a warm start of 200 trials, a full fit with restarts, about 0.5 s. Scoring a
- *     candidate goes through {@code Encoding}'s points and keys, never a {@link Configuration}:
- *     building one costs more than a prediction with 200 trials.
+ *     for n trials told. Measured on a shared 2-core machine (JMH {@code AskBenchmark} in
+ *     experiments, default options): median {@code ask(1)} 7, 15 and 45 ms with 50, 100 and 200
+ *     trials told on the 6-parameter mixed serving space (3, 7 and 21 ms on Hartmann-6); p90 up to
+ *     207 ms, the warm refits (one ask in five); the first ask after a warm start of 200 trials, a
+ *     full fit with restarts, about 0.5 s. Scoring a candidate goes through {@code Encoding}'s
+ *     points and keys, never a {@link Configuration}: building one costs more than a prediction
+ *     with 200 trials.
  */
 public final class BayesianSearch implements SearchStrategy {
   private static final double SOBOL_SCALE = 0x1p52;
@@ -433,6 +436,9 @@ public final class BayesianSearch implements SearchStrategy {
         switch (trial.status()) {
           case COMPLETED -> true;
           case INFEASIBLE -> explained; // a violation the constraint processes will learn
+          // Stopped early as clearly worse or clearly violating: its partial values teach the
+          // objective and constraint processes; it is no crash to steer away from.
+          case PRUNED -> objective.isPresent();
           default -> false;
         };
     Encoding.Point point = encoding.point(c);

@@ -11,7 +11,8 @@ import java.util.OptionalDouble;
  * 2000): any feasible trial beats any infeasible one, any infeasible (measured) one beats a failed
  * one; among feasible trials the better objective wins, among infeasible ones the smaller total
  * constraint violation, then the better objective. A penalty that needs no scale: failed and
- * infeasible trials lose every tournament against a feasible one, whatever the objective's units.
+ * infeasible trials lose every tournament against a feasible one, whatever the objective's units. A
+ * PRUNED trial (stopped early) is judged by its partial measurement like a measured one.
  *
  * @param tier {@link #FAILED}, {@link #INFEASIBLE} or {@link #FEASIBLE}
  * @param primary the oriented objective (feasible), or minus the violation (infeasible)
@@ -39,8 +40,24 @@ record GeneticFitness(int tier, double primary, double secondary)
               INFEASIBLE,
               -trial.measurement().map(m -> Feasibility.violation(m, constraints)).orElse(0.0),
               oriented);
+      case PRUNED -> pruned(trial, oriented, constraints);
       default -> new GeneticFitness(FAILED, 0, 0);
     };
+  }
+
+  /**
+   * A trial stopped early counts as what its partial measurement shows: infeasible by its measured
+   * violation, else feasible with its (clearly worse than the incumbent) objective.
+   */
+  private static GeneticFitness pruned(Trial trial, double oriented, List<Constraint> constraints) {
+    double violation =
+        trial.measurement().map(m -> Feasibility.violation(m, constraints)).orElse(1.0);
+    if (violation > 0) {
+      return new GeneticFitness(INFEASIBLE, -violation, oriented);
+    }
+    return Double.isFinite(oriented)
+        ? new GeneticFitness(FEASIBLE, oriented, 0)
+        : new GeneticFitness(FAILED, 0, 0);
   }
 
   @Override

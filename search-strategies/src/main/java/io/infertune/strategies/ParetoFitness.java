@@ -65,7 +65,10 @@ final class ParetoFitness implements Comparable<ParetoFitness> {
     this.values = values;
   }
 
-  /** The fitness of a told trial: COMPLETED, INFEASIBLE, or anything else as failed. */
+  /**
+   * The fitness of a told trial: COMPLETED, INFEASIBLE, PRUNED (by its partial measurement), or
+   * anything else as failed.
+   */
   static ParetoFitness of(Trial trial, List<Objective> objectives, List<Constraint> constraints) {
     if (trial.measurement().isEmpty()) {
       return FAILURE;
@@ -74,7 +77,13 @@ final class ParetoFitness implements Comparable<ParetoFitness> {
     if (trial.status() == TrialStatus.INFEASIBLE) {
       return infeasible(Feasibility.violation(m, constraints));
     }
-    if (trial.status() != TrialStatus.COMPLETED) {
+    if (trial.status() == TrialStatus.PRUNED) {
+      // Stopped early: judged by what its partial measurement shows.
+      double violation = Feasibility.violation(m, constraints);
+      if (violation > 0) {
+        return infeasible(violation);
+      }
+    } else if (trial.status() != TrialStatus.COMPLETED) {
       return FAILURE;
     }
     double[] v = new double[objectives.size()];

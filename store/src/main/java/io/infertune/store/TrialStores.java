@@ -10,8 +10,8 @@ import javax.sql.ConnectionPoolDataSource;
 import org.h2.jdbcx.JdbcConnectionPool;
 
 /**
- * Opens {@link JdbcTrialStore}s and {@link JdbcStudyStore}s, each with a connection pool that the
- * store owns and closes.
+ * Opens {@link JdbcTrialStore}s, {@link JdbcStudyStore}s and {@link JdbcScheduleStore}s, each with
+ * a connection pool that the store owns and closes.
  *
  * <p>A trial store and a study store may be open on one database at once (the service keeps
  * campaigns and studies in one H2 file): each has its pool, the schema is migrated by whichever
@@ -60,6 +60,16 @@ public final class TrialStores {
     return openStudies(h2Url(dataDir), "sa", "");
   }
 
+  /**
+   * The schedule store in the H2 file database {@code <dataDir>/infertune.mv.db}: the same database
+   * as {@link #openH2}'s, which may be open at the same time.
+   *
+   * @throws StoreException when the database cannot be opened or migrated
+   */
+  public static JdbcScheduleStore openSchedulesH2(Path dataDir) {
+    return openSchedules(h2Url(dataDir), "sa", "");
+  }
+
   /** The URL of the H2 file database in {@code dataDir}, which is created if need be. */
   private static String h2Url(Path dataDir) {
     Objects.requireNonNull(dataDir, "dataDir");
@@ -97,6 +107,17 @@ public final class TrialStores {
    */
   public static JdbcStudyStore openStudies(String jdbcUrl, String user, String password) {
     return withPool(jdbcUrl, user, password, pool -> new JdbcStudyStore(pool, pool::dispose));
+  }
+
+  /**
+   * The schedule store in the database at {@code jdbcUrl}, as {@link #open} opens the trial store;
+   * it may be open beside the trial and study stores on one database.
+   *
+   * @throws IllegalArgumentException when the URL is of another database
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static JdbcScheduleStore openSchedules(String jdbcUrl, String user, String password) {
+    return withPool(jdbcUrl, user, password, pool -> new JdbcScheduleStore(pool, pool::dispose));
   }
 
   /** A store made over a new pool, which is disposed of when making the store fails. */

@@ -152,7 +152,9 @@ abstract class JdbcStudyStoreContract extends StudyStoreContract {
 
       assertThat(trials.trials("x")).containsExactly(TrialStoreContract.measuredTrial("x", 0));
       assertThat(store.trials("x")).containsExactly(running("x", 0));
-      assertThat(query(Rows.MIGRATIONS)).containsExactly("1|initial schema|true", "2|studies|true");
+      assertThat(query(Rows.MIGRATIONS))
+          .startsWith("1|initial schema|true", "2|studies|true")
+          .doesNotHaveDuplicates();
     }
     // Closing the trial store leaves this one working.
     assertThat(store.study("x")).isPresent();

@@ -100,7 +100,11 @@ abstract class JdbcTrialStoreContract extends TrialStoreContract {
 
     assertThat(query(schema)).isEqualTo(schemaBefore);
     // Each version applied once (H2 also has a row for the creation of Flyway's table).
-    assertThat(query(history)).isEqualTo(historyBefore).hasSize(2);
+    assertThat(query(history)).isEqualTo(historyBefore);
+    assertThat(historyBefore)
+        .extracting(r -> r.substring(0, r.indexOf('|')))
+        .doesNotHaveDuplicates()
+        .contains("1", "2", "4");
     assertThat(historyBefore.get(0)).startsWith("1|initial schema|").contains("|true|");
     assertThat(historyBefore.get(1)).startsWith("2|studies|").contains("|true|");
     assertThat(store.trials("c")).containsExactly(measuredTrial("c", 0));

@@ -87,8 +87,11 @@ class TrialStoresTest {
                   + TrialStores.H2_FILE_SETTINGS,
               "sa",
               "")) {
+        // Each version once, whatever versions later work adds.
         assertThat(Rows.of(c, Rows.MIGRATIONS))
-            .containsExactly("1|initial schema|true", "2|studies|true");
+            .startsWith("1|initial schema|true", "2|studies|true")
+            .contains("4|schedules|true")
+            .doesNotHaveDuplicates();
       }
     } finally {
       pool.shutdown();

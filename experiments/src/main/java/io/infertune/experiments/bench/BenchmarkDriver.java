@@ -73,30 +73,16 @@ public final class BenchmarkDriver {
           break;
         }
         Configuration c = asked.get(0);
-        Instant start = EPOCH.plusSeconds(2L * k);
-        Instant end = start.plusSeconds(1);
-        Trial running = Trial.running("bench", k, c, false, start);
-        Trial done;
-        switch (landscape.evaluate(c, noise)) {
-          case Landscape.Outcome.Failed f -> {
-            done = running.ended(TrialStatus.FAILED, f.reason(), end);
-            failed++;
-          }
-          case Landscape.Outcome.Measured m -> {
-            Map<String, MetricSummary> metrics = new HashMap<>();
-            m.metrics().forEach((name, v) -> metrics.put(name, MetricSummary.ofValue(v)));
-            metrics.put(objective.metric(), MetricSummary.ofValue(m.observed()));
-            Measurement measurement = new Measurement(metrics, Duration.ofSeconds(1));
-            Optional<String> violation =
-                constraints.stream()
-                    .map(con -> con.violation(measurement))
-                    .flatMap(Optional::stream)
-                    .findFirst();
-            done = running.measured(measurement, m.observed(), violation, end);
-            if (violation.isPresent()) {
-              infeasible++;
-            } else if (Double.isNaN(incumbent) || objective.better(m.truth(), incumbent)) {
-              incumbent = m.truth();
+        Landscape.Outcome outcome = landscape.evaluate(c, noise);
+        Trial done = trial(landscape, k, c, outcome);
+        switch (done.status()) {
+          case FAILED -> failed++;
+          case INFEASIBLE -> infeasible++;
+          case RUNNING, ABORTED -> throw new IllegalStateException("unfinished " + done);
+          case COMPLETED -> {
+            double truth = ((Landscape.Outcome.Measured) outcome).truth();
+            if (Double.isNaN(incumbent) || objective.better(truth, incumbent)) {
+              incumbent = truth;
             }
           }
         }
@@ -120,5 +106,35 @@ public final class BenchmarkDriver {
         Arrays.copyOf(askNanos, k),
         failed,
         infeasible);
+  }
+
+  /**
+   * The trial the campaign runner would record for {@code outcome}: {@code
+   * Trial.running(...).measured(...)} with a {@link Measurement} of {@link MetricSummary#ofValue}
+   * summaries (INFEASIBLE when a constraint is violated), or {@code .ended(FAILED, reason)}.
+   * Timestamps are synthetic: trial {@code number} starts {@code 2 × number} seconds after an epoch
+   * and lasts one second.
+   */
+  public static Trial trial(
+      Landscape landscape, int number, Configuration c, Landscape.Outcome outcome) {
+    Objective objective = landscape.objective();
+    Instant start = EPOCH.plusSeconds(2L * number);
+    Instant end = start.plusSeconds(1);
+    Trial running = Trial.running("bench", number, c, false, start);
+    return switch (outcome) {
+      case Landscape.Outcome.Failed f -> running.ended(TrialStatus.FAILED, f.reason(), end);
+      case Landscape.Outcome.Measured m -> {
+        Map<String, MetricSummary> metrics = new HashMap<>();
+        m.metrics().forEach((name, v) -> metrics.put(name, MetricSummary.ofValue(v)));
+        metrics.put(objective.metric(), MetricSummary.ofValue(m.observed()));
+        Measurement measurement = new Measurement(metrics, Duration.ofSeconds(1));
+        Optional<String> violation =
+            landscape.constraints().stream()
+                .map(con -> con.violation(measurement))
+                .flatMap(Optional::stream)
+                .findFirst();
+        yield running.measured(measurement, m.observed(), violation, end);
+      }
+    };
   }
 }

@@ -1,5 +1,9 @@
 package io.infertune.experiments.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.space.CategoricalParameter;
@@ -61,6 +65,19 @@ import java.util.concurrent.TimeUnit;
 public final class OptunaStrategy implements SearchStrategy, AutoCloseable {
   /** The interpreter: Debian's, which has python3-optuna; not whatever python3 is on PATH. */
   public static final Path PYTHON = Path.of("/usr/bin/python3");
+
+  /**
+   * One mapper for every bridge (thread-safe once configured). Integers are read as {@code Long},
+   * as the tuner's parameters hold them; trailing text after a reply is an error, since each line
+   * is exactly one message.
+   */
+  private static final JsonMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
+
+  private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {};
 
   /** The samplers, by the benchmark's strategy name. */
   public enum Sampler {
@@ -308,25 +325,65 @@ public final class OptunaStrategy implements SearchStrategy, AutoCloseable {
 
   private Map<String, Object> call(Map<String, Object> request) {
     try {
-      toBridge.write(MiniJson.write(request));
+      toBridge.write(encode(request));
       toBridge.newLine();
       toBridge.flush();
       String line = fromBridge.readLine();
       if (line == null) {
         throw new IllegalStateException("the Optuna bridge exited (see its stderr above)");
       }
-      if (!(MiniJson.parse(line) instanceof Map<?, ?> m)) {
-        throw new IllegalStateException("the Optuna bridge answered " + line);
-      }
-      @SuppressWarnings("unchecked")
-      Map<String, Object> reply = (Map<String, Object>) m;
-      if (!Boolean.TRUE.equals(reply.get("ok"))) {
-        throw new IllegalStateException("the Optuna bridge refused: " + reply.get("error"));
-      }
-      return reply;
+      return decode(line);
     } catch (IOException e) {
       throw new UncheckedIOException("talking to the Optuna bridge", e);
     }
+  }
+
+  /**
+   * One request line.
+   *
+   * @throws IllegalArgumentException for a non-finite number, which JSON cannot carry (Jackson
+   *     would write it as a string and the bridge would pass that string on to Optuna)
+   */
+  static String encode(Map<String, Object> request) {
+    requireFinite(request);
+    try {
+      return JSON.writeValueAsString(request);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + request + " as JSON", e);
+    }
+  }
+
+  private static void requireFinite(Object v) {
+    switch (v) {
+      case Double d when !Double.isFinite(d) ->
+          throw new IllegalArgumentException("JSON has no " + d);
+      case Float f when !Float.isFinite(f) ->
+          throw new IllegalArgumentException("JSON has no " + f);
+      case Map<?, ?> m -> m.values().forEach(OptunaStrategy::requireFinite);
+      case List<?> l -> l.forEach(OptunaStrategy::requireFinite);
+      case null, default -> {}
+    }
+  }
+
+  /**
+   * One reply line, which must be a JSON object with {@code "ok": true}.
+   *
+   * @throws IllegalStateException for anything else, with the bridge's error when it gave one
+   */
+  static Map<String, Object> decode(String line) {
+    Map<String, Object> reply;
+    try {
+      reply = JSON.readValue(line, MESSAGE);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the Optuna bridge answered " + line, e);
+    }
+    if (reply == null) {
+      throw new IllegalStateException("the Optuna bridge answered " + line);
+    }
+    if (!Boolean.TRUE.equals(reply.get("ok"))) {
+      throw new IllegalStateException("the Optuna bridge refused: " + reply.get("error"));
+    }
+    return reply;
   }
 
   @Override

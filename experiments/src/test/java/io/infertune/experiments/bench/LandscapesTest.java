@@ -1,6 +1,7 @@
 package io.infertune.experiments.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.infertune.tuner.measure.Metrics;
@@ -99,22 +100,38 @@ class LandscapesTest {
   }
 
   @Test
-  void embeddedTableReplaysGridPointsAndSnapsToTheNearest() {
+  void embeddedTableReplaysEveryGridPointAsRecorded() {
     EmbeddedRuntimeTable t = EmbeddedRuntimeTable.standard();
-    var p =
-        t.nearest(
-            Configuration.of(
-                "batch_size", 16, "quantization", "int8", "replicas", 1, "cache_entries", 0));
-    assertThat(p.batchSize()).isEqualTo(16);
-    assertThat(p.cacheEntries()).isZero();
-    var between =
-        t.nearest(
-            Configuration.of(
-                "batch_size", 32, "quantization", "fp32", "replicas", 2, "cache_entries", 7000));
-    assertThat(between.batchSize()).isEqualTo(64); // log2 32 is halfway: ties go up
-    assertThat(between.cacheEntries()).isEqualTo(10_000);
-    assertThat(between.replicas()).isEqualTo(2);
-    assertThat(t.optimum()).isPositive();
+    assertThat(t.points()).hasSize((int) t.space().cardinality());
+    for (EmbeddedRuntimeTable.Point p : t.points()) {
+      var m = measured(t, p.configuration());
+      assertThat(m.observed()).isEqualTo(p.throughput());
+      assertThat(m.truth()).isEqualTo(p.throughput());
+      assertThat(m.metrics()).containsEntry(Metrics.CPU_UTILIZATION, p.cpuUtilization());
+    }
+  }
+
+  @Test
+  void embeddedTableOptimumIsTheBestThroughputWithinTheCpuBudgetWhichBinds() {
+    EmbeddedRuntimeTable t = EmbeddedRuntimeTable.standard();
+    var best = t.points().stream().filter(EmbeddedRuntimeTable.Point::feasible).toList();
+    assertThat(best).isNotEmpty();
+    double feasibleMax =
+        best.stream().mapToDouble(EmbeddedRuntimeTable.Point::throughput).max().orElseThrow();
+    assertThat(t.optimum()).isEqualTo(feasibleMax);
+    double overallMax =
+        t.points().stream().mapToDouble(EmbeddedRuntimeTable.Point::throughput).max().orElseThrow();
+    assertThat(overallMax)
+        .as("the budget must cut off the fastest points")
+        .isGreaterThan(feasibleMax);
+  }
+
+  @Test
+  void embeddedTableRefusesAnIncompleteGrid() {
+    var points = EmbeddedRuntimeTable.standard().points();
+    assertThatThrownBy(() -> new EmbeddedRuntimeTable(points.subList(1, points.size())))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("of the space's");
   }
 
   @Test

@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.DoubleAdder;
  *     latest observations, never shows a count decreasing, and may show a sum a few observations
  *     ahead of or behind the counts.
  */
-final class CumulativeHistogram {
+public final class CumulativeHistogram {
   private final double[] bounds;
   private final AtomicLongArray counts;
   private final DoubleAdder sum = new DoubleAdder();
 
   /** A histogram with the given finite, increasing upper bounds; {@code +Inf} is added. */
-  CumulativeHistogram(double[] finiteBounds) {
+  public CumulativeHistogram(double[] finiteBounds) {
     for (int i = 0; i < finiteBounds.length; i++) {
       if (!Double.isFinite(finiteBounds[i]) || (i > 0 && finiteBounds[i] <= finiteBounds[i - 1])) {
         throw new IllegalArgumentException("bounds must be finite and increasing");
@@ -33,7 +33,7 @@ final class CumulativeHistogram {
   }
 
   /** Bounds {@code start, start*factor, ...} up to the first one at or beyond {@code end}. */
-  static double[] exponentialBounds(double start, double factor, double end) {
+  public static double[] exponentialBounds(double start, double factor, double end) {
     if (!(start > 0) || !(factor > 1) || !(end > start)) {
       throw new IllegalArgumentException("need 0 < start < end and factor > 1");
     }
@@ -47,7 +47,7 @@ final class CumulativeHistogram {
   }
 
   /** Bounds {@code 1, 2, ..., max}: one bucket per integer value. */
-  static double[] integerBounds(int max) {
+  public static double[] integerBounds(int max) {
     double[] b = new double[max];
     for (int i = 0; i < max; i++) {
       b[i] = i + 1;
@@ -55,7 +55,7 @@ final class CumulativeHistogram {
     return b;
   }
 
-  void record(double value) {
+  public void record(double value) {
     int i = Arrays.binarySearch(bounds, value);
     if (i < 0) {
       i = -i - 1;
@@ -64,7 +64,7 @@ final class CumulativeHistogram {
     sum.add(value);
   }
 
-  HistogramSnapshot snapshot() {
+  public HistogramSnapshot snapshot() {
     long[] cumulative = new long[bounds.length];
     long running = 0;
     for (int i = 0; i < bounds.length; i++) {

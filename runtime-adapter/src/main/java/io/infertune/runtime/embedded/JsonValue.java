@@ -1,6 +1,7 @@
 package io.infertune.runtime.embedded;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
@@ -20,11 +21,14 @@ import java.util.Map;
  * {@code ObjectMapper} then fails at class initialisation. The streaming parser has worked
  * unchanged across Jackson 2.x, so the tokenizer works whatever versions an application settles on.
  *
+ * <p>Public so that the adapters that speak JSON over HTTP read it the same way; {@link #writeTo}
+ * copies a value (or a part of one) into a generator unchanged.
+ *
  * @implNote immutable and thread-safe once parsed.
  */
-final class JsonValue {
+public final class JsonValue {
   /** The value of a member or element that is not there. */
-  static final JsonValue MISSING = new JsonValue(Kind.MISSING, null);
+  public static final JsonValue MISSING = new JsonValue(Kind.MISSING, null);
 
   private static final JsonFactory FACTORY = new JsonFactory();
 
@@ -47,7 +51,7 @@ final class JsonValue {
   }
 
   /** Parses one JSON document. */
-  static JsonValue parse(InputStream in) throws IOException {
+  public static JsonValue parse(InputStream in) throws IOException {
     try (JsonParser p = FACTORY.createParser(in)) {
       if (p.nextToken() == null) {
         throw new IOException("empty JSON document");
@@ -92,7 +96,7 @@ final class JsonValue {
   }
 
   /** The member {@code name} of an object, or {@link #MISSING}. */
-  JsonValue path(String name) {
+  public JsonValue path(String name) {
     if (kind != Kind.OBJECT) {
       return MISSING;
     }
@@ -100,50 +104,58 @@ final class JsonValue {
   }
 
   /** Element {@code index} of an array, or {@link #MISSING}. */
-  JsonValue path(int index) {
+  public JsonValue path(int index) {
     if (kind != Kind.ARRAY || index < 0 || index >= elements().size()) {
       return MISSING;
     }
     return elements().get(index);
   }
 
-  boolean has(String name) {
+  public boolean has(String name) {
     return kind == Kind.OBJECT && members().containsKey(name);
   }
 
-  boolean isObject() {
+  public boolean isObject() {
     return kind == Kind.OBJECT;
   }
 
-  boolean isArray() {
+  public boolean isArray() {
     return kind == Kind.ARRAY;
   }
 
-  boolean isBoolean() {
+  public boolean isBoolean() {
     return kind == Kind.BOOLEAN;
   }
 
+  public boolean isString() {
+    return kind == Kind.STRING;
+  }
+
+  public boolean isNumber() {
+    return kind == Kind.NUMBER;
+  }
+
   /** Missing, or an explicit JSON null. */
-  boolean isAbsent() {
+  public boolean isAbsent() {
     return kind == Kind.MISSING || kind == Kind.NULL;
   }
 
   /** The members of an object in document order (empty for anything else). */
-  Map<String, JsonValue> members() {
+  public Map<String, JsonValue> members() {
     @SuppressWarnings("unchecked")
     Map<String, JsonValue> m = kind == Kind.OBJECT ? (Map<String, JsonValue>) value : Map.of();
     return m;
   }
 
   /** The elements of an array (empty for anything else). */
-  List<JsonValue> elements() {
+  public List<JsonValue> elements() {
     @SuppressWarnings("unchecked")
     List<JsonValue> l = kind == Kind.ARRAY ? (List<JsonValue>) value : List.of();
     return l;
   }
 
   /** The text of a string, the digits of a number, or {@code otherwise}. */
-  String asText(String otherwise) {
+  public String asText(String otherwise) {
     return switch (kind) {
       case STRING -> (String) value;
       case NUMBER, BOOLEAN -> String.valueOf(value);
@@ -152,12 +164,55 @@ final class JsonValue {
   }
 
   /** An integral number's value, or {@code otherwise}. */
-  int asInt(int otherwise) {
+  public int asInt(int otherwise) {
     return kind == Kind.NUMBER ? ((Number) value).intValue() : otherwise;
   }
 
+  /** An integral number's value, or {@code otherwise}. */
+  public long asLong(long otherwise) {
+    return kind == Kind.NUMBER ? ((Number) value).longValue() : otherwise;
+  }
+
   /** A boolean's value, or {@code otherwise}. */
-  boolean asBoolean(boolean otherwise) {
+  public boolean asBoolean(boolean otherwise) {
     return kind == Kind.BOOLEAN ? (Boolean) value : otherwise;
+  }
+
+  /**
+   * Writes this value to {@code out} as it was read: numbers keep their integral or decimal form.
+   *
+   * @throws IllegalStateException for {@link #MISSING}, which has no JSON form
+   */
+  public void writeTo(JsonGenerator out) throws IOException {
+    switch (kind) {
+      case OBJECT -> {
+        out.writeStartObject();
+        for (var e : members().entrySet()) {
+          out.writeFieldName(e.getKey());
+          e.getValue().writeTo(out);
+        }
+        out.writeEndObject();
+      }
+      case ARRAY -> {
+        out.writeStartArray();
+        for (JsonValue v : elements()) {
+          v.writeTo(out);
+        }
+        out.writeEndArray();
+      }
+      case STRING -> out.writeString((String) value);
+      case NUMBER -> {
+        switch ((Number) value) {
+          case Integer i -> out.writeNumber(i);
+          case Long l -> out.writeNumber(l);
+          case java.math.BigInteger b -> out.writeNumber(b);
+          case java.math.BigDecimal d -> out.writeNumber(d);
+          case Number n -> out.writeNumber(n.doubleValue());
+        }
+      }
+      case BOOLEAN -> out.writeBoolean((Boolean) value);
+      case NULL -> out.writeNull();
+      case MISSING -> throw new IllegalStateException("a missing value has no JSON form");
+    }
   }
 }

@@ -85,9 +85,18 @@ public record MetricMapping(
   /** Gauge: requests being processed now. */
   public static final String REQUESTS_RUNNING = "requests_running";
 
+  /**
+   * Counter: seconds requests spent in the runtime from arrival to response, summed over requests
+   * (for runtimes that count durations instead of keeping a latency histogram, such as Triton).
+   */
+  public static final String REQUEST_DURATION_SECONDS = "request_duration_seconds";
+
+  /** Counter: seconds requests spent waiting in the runtime's scheduling queue, summed. */
+  public static final String QUEUE_DURATION_SECONDS = "queue_duration_seconds";
+
   /** The kinds that have a mapping resource. */
   public static final List<String> KINDS =
-      List.of("vllm", "tgi", "llamacpp", "sglang", "infertune-embedded");
+      List.of("vllm", "tgi", "llamacpp", "sglang", "triton", "infertune-embedded");
 
   /** The series a mapping may produce, and whether each is a counter, gauge or histogram. */
   public static final Map<String, Kind> TARGETS =
@@ -100,6 +109,8 @@ public record MetricMapping(
           entry(Metrics.SOURCE_CACHE_MISSES, Kind.COUNTER),
           entry(Metrics.SOURCE_CPU_SECONDS, Kind.COUNTER),
           entry(EmbeddedRuntime.BATCHES_COUNTER, Kind.COUNTER),
+          entry(REQUEST_DURATION_SECONDS, Kind.COUNTER),
+          entry(QUEUE_DURATION_SECONDS, Kind.COUNTER),
           entry(Metrics.SOURCE_MEMORY_BYTES, Kind.GAUGE),
           entry(Metrics.SOURCE_ACCURACY, Kind.GAUGE),
           entry(REQUESTS_RUNNING, Kind.GAUGE),

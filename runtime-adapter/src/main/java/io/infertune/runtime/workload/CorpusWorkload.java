@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Each {@link #start} replays the same sequence of inputs (and arrival gaps): the seed of the
- * spec fixes them, so that trials see the same traffic.
+ * spec fixes them, so that trials see the same traffic. What is sent is pluggable ({@link
+ * Builder#requests}): inputs to embed by default, prompts with output lengths for generative
+ * runtimes ({@link GenerativeRequests}).
  *
  * @implNote thread-safe; a session runs its own threads (from the injected factory) until closed.
  */
@@ -44,6 +46,7 @@ public final class CorpusWorkload implements Workload {
   private final ThreadFactory threads;
   private final int maxOutstanding;
   private final Duration drainTimeout;
+  private final RequestFactory requests;
 
   private CorpusWorkload(Builder b) {
     this.spec = b.spec;
@@ -62,6 +65,7 @@ public final class CorpusWorkload implements Workload {
         b.threadFactory.orElseGet(() -> Thread.ofVirtual().name("infertune-load-", 0).factory());
     this.maxOutstanding = b.maxOutstanding;
     this.drainTimeout = b.drainTimeout;
+    this.requests = b.requests.orElse(this::corpusStream);
   }
 
   /** A builder for {@code spec}'s load, with the standard corpus and the system clock. */
@@ -94,20 +98,21 @@ public final class CorpusWorkload implements Workload {
     return z ^ (z >>> 31);
   }
 
-  private ZipfSampler sampler(long stream) {
-    return ZipfSampler.seeded(inputs.size(), spec.zipfExponent(), streamSeed(stream));
+  private Supplier<InferenceRequest> requests(long stream) {
+    return requests.stream(streamSeed(stream));
+  }
+
+  /** The default requests: inputs to embed, ranked by popularity and drawn from Zipf. */
+  private Supplier<InferenceRequest> corpusStream(long seed) {
+    ZipfSampler sampler = ZipfSampler.seeded(inputs.size(), spec.zipfExponent(), seed);
+    return () -> InferenceRequest.embed(inputs.get(sampler.next() - 1));
   }
 
   /** A running load. */
   public final class Session implements LoadSession {
     private final RequestSink sink;
-    private final LongAdder submitted = new LongAdder();
-    private final LongAdder completed = new LongAdder();
-    private final LongAdder failed = new LongAdder();
-    private final LongAdder dropped = new LongAdder();
-    private final Object outstandingLock = new Object();
+    private final InFlight inFlight = new InFlight(maxOutstanding);
     private final List<Thread> running = new ArrayList<>();
-    private long outstanding;
     private volatile boolean stopped;
 
     private Session(RequestSink sink) {
@@ -117,11 +122,11 @@ public final class CorpusWorkload implements Workload {
     private void launch() {
       if (spec.mode() == WorkloadSpec.Mode.CLOSED_LOOP) {
         for (int i = 0; i < spec.concurrency(); i++) {
-          ZipfSampler s = sampler(i);
+          Supplier<InferenceRequest> s = requests(i);
           running.add(threads.newThread(() -> client(s)));
         }
       } else {
-        ZipfSampler s = sampler(0);
+        Supplier<InferenceRequest> s = requests(0);
         PoissonArrivals gaps = PoissonArrivals.seeded(spec.ratePerSecond(), streamSeed(-2));
         running.add(threads.newThread(() -> dispatch(s, gaps)));
       }
@@ -129,27 +134,24 @@ public final class CorpusWorkload implements Workload {
     }
 
     /** A closed-loop client: submit, wait for the answer, repeat. */
-    private void client(ZipfSampler sampler) {
+    private void client(Supplier<InferenceRequest> requests) {
       while (!stopped) {
-        CompletionStage<?> stage = submit(sampler);
-        if (stage == null) {
+        Optional<CompletionStage<?>> stage = inFlight.submit(sink, requests);
+        if (stage.isEmpty()) {
           continue;
         }
         try {
-          stage.toCompletableFuture().get();
-          completed.increment();
+          stage.get().toCompletableFuture().get();
         } catch (ExecutionException e) {
-          failed.increment();
+          // Counted by inFlight; the client goes on with its next request.
         } catch (InterruptedException e) {
           return;
-        } finally {
-          done();
         }
       }
     }
 
     /** The open-loop dispatcher: sleep until the next arrival, submit, never wait. */
-    private void dispatch(ZipfSampler sampler, PoissonArrivals gaps) {
+    private void dispatch(Supplier<InferenceRequest> requests, PoissonArrivals gaps) {
       long next = ticker.nanos();
       while (!stopped) {
         next += gaps.nextGapNanos();
@@ -166,77 +168,35 @@ public final class CorpusWorkload implements Workload {
         if (stopped) {
           return;
         }
-        synchronized (outstandingLock) {
-          if (outstanding >= maxOutstanding) {
-            dropped.increment();
-            continue;
-          }
-        }
-        CompletionStage<?> stage = submit(sampler);
-        if (stage != null) {
-          stage.whenComplete(
-              (r, e) -> {
-                if (e == null) {
-                  completed.increment();
-                } else {
-                  failed.increment();
-                }
-                done();
-              });
-        }
-      }
-    }
-
-    /** Submits the next input; null when the sink threw (counted as failed). */
-    private CompletionStage<?> submit(ZipfSampler sampler) {
-      String input = inputs.get(sampler.next() - 1);
-      synchronized (outstandingLock) {
-        outstanding++;
-      }
-      submitted.increment();
-      try {
-        return Objects.requireNonNull(sink.submit(InferenceRequest.embed(input)), "stage");
-      } catch (RuntimeException e) {
-        failed.increment();
-        done();
-        return null;
-      }
-    }
-
-    private void done() {
-      synchronized (outstandingLock) {
-        outstanding--;
-        if (outstanding == 0) {
-          outstandingLock.notifyAll();
+        if (!inFlight.dropIfFull()) {
+          inFlight.submit(sink, requests);
         }
       }
     }
 
     @Override
     public long submitted() {
-      return submitted.sum();
+      return inFlight.submitted();
     }
 
     @Override
     public long failed() {
-      return failed.sum();
+      return inFlight.failed();
     }
 
     /** Requests answered successfully so far. */
     public long completed() {
-      return completed.sum();
+      return inFlight.completed();
     }
 
     /** Open-loop arrivals dropped because too many requests were unanswered. */
     public long dropped() {
-      return dropped.sum();
+      return inFlight.dropped();
     }
 
     /** Requests submitted and not yet answered. */
     public long outstanding() {
-      synchronized (outstandingLock) {
-        return outstanding;
-      }
+      return inFlight.outstanding();
     }
 
     /**
@@ -258,19 +218,14 @@ public final class CorpusWorkload implements Workload {
             t.join(Duration.ofNanos(left));
           }
         }
-        synchronized (outstandingLock) {
-          long left;
-          while (outstanding > 0 && (left = deadline - System.nanoTime()) > 0) {
-            outstandingLock.wait(Math.max(1, left / 1_000_000));
-          }
-        }
+        inFlight.awaitDrained(deadline);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       for (Thread t : running) {
         t.interrupt();
       }
-      long dropCount = dropped.sum();
+      long dropCount = inFlight.dropped();
       if (dropCount > 0) {
         log.warn(
             "open-loop load dropped {} arrivals: more than {} requests were unanswered",
@@ -288,6 +243,7 @@ public final class CorpusWorkload implements Workload {
     private Optional<ThreadFactory> threadFactory = Optional.empty();
     private int maxOutstanding = 10_000;
     private Duration drainTimeout = Duration.ofSeconds(10);
+    private Optional<RequestFactory> requests = Optional.empty();
 
     private Builder(WorkloadSpec spec) {
       this.spec = Objects.requireNonNull(spec, "spec");
@@ -326,6 +282,16 @@ public final class CorpusWorkload implements Workload {
         throw new IllegalArgumentException("drainTimeout must not be negative");
       }
       this.drainTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * What each client or the dispatcher sends (default: {@linkplain #inputs inputs} to embed, with
+     * Zipf-distributed repeats). Each stream gets a seed derived from the spec's, so every start
+     * sends the same requests; {@link GenerativeRequests} makes prompts and output lengths.
+     */
+    public Builder requests(RequestFactory requests) {
+      this.requests = Optional.of(requests);
       return this;
     }
 

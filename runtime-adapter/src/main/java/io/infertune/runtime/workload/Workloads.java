@@ -2,6 +2,8 @@ package io.infertune.runtime.workload;
 
 import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.trial.WorkloadSpec;
+import java.io.IOException;
+import java.nio.file.Path;
 
 /** Workloads from campaign specs. */
 public final class Workloads {
@@ -16,5 +18,33 @@ public final class Workloads {
    */
   public static Workload from(WorkloadSpec spec) {
     return CorpusWorkload.builder(spec).build();
+  }
+
+  /**
+   * Load for a generative runtime: {@code spec}'s arrivals (closed or open loop) of prompts over
+   * the standard corpus with lengths from {@code promptTokens}, each asking for a length from
+   * {@code outputTokens}; the prompt's key repeats as the spec's Zipf law over its distinct inputs.
+   */
+  public static CorpusWorkload generative(
+      WorkloadSpec spec, LengthDistribution promptTokens, LengthDistribution outputTokens) {
+    return CorpusWorkload.builder(spec)
+        .requests(
+            new GenerativeRequests(
+                SizedPrompts.standard(spec.seed()),
+                promptTokens,
+                outputTokens,
+                spec.distinctInputs(),
+                spec.zipfExponent()))
+        .build();
+  }
+
+  /**
+   * Replays the JSON Lines trace in {@code file} ({@link Trace}) {@code speedUp} times faster than
+   * recorded, starting over at its end, on the system clock.
+   *
+   * @throws IllegalArgumentException naming the line of a malformed entry
+   */
+  public static TraceWorkload trace(Path file, double speedUp) throws IOException {
+    return TraceWorkload.builder(Trace.read(file)).speedUp(speedUp).repeat(true).build();
   }
 }

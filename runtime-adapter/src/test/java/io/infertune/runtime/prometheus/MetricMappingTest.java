@@ -41,9 +41,9 @@ class MetricMappingTest {
 
   @Test
   void anUnknownKindIsRejectedWithTheKnownOnes() {
-    assertThatThrownBy(() -> MetricMapping.forKind("triton"))
+    assertThatThrownBy(() -> MetricMapping.forKind("no-such-runtime"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("triton")
+        .hasMessageContaining("no-such-runtime")
         .hasMessageContaining("vllm");
   }
 

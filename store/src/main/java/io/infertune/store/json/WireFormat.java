@@ -15,6 +15,7 @@ import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementSpec;
 import io.infertune.tuner.measure.MetricSummary;
 import io.infertune.tuner.measure.Metrics;
+import io.infertune.tuner.measure.WindowReport;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.objective.Objective;
@@ -34,6 +35,7 @@ import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.CampaignStatus;
 import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.PromotionPolicy;
 import io.infertune.tuner.trial.StrategySpec;
 import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
@@ -64,16 +66,25 @@ import java.util.OptionalDouble;
  * CampaignSpec  {"name", "runtime", "parameters": [Parameter...], "objective": Objective,
  *                "constraints": [Constraint...], "strategy": {"type", "seed"},
  *                "budget": {"maxTrials", "maxDurationSeconds"?},
- *                "measurement": {"warmupSeconds", "windowSeconds", "sampleIntervalSeconds"},
+ *                "measurement": MeasurementSpec,
  *                "workload": {"mode": "closed_loop|open_loop", "concurrency", "ratePerSecond",
- *                             "distinctInputs", "zipfExponent", "seed"}}
+ *                             "distinctInputs", "zipfExponent", "seed"},
+ *                "promotion"?: PromotionPolicy}
+ * MeasurementSpec {"warmupSeconds", "windowSeconds", "sampleIntervalSeconds", "minWindowSeconds"?,
+ *                "targetRelativeHalfWidth"?, "warmupStableIntervals"?, "warmupTolerance"?,
+ *                "pruning"?, "remeasureIncumbentEvery"?}   (warmup and window are the maxima; each
+ *                member absent: the fixed protocol's value, so older specs keep their meaning)
+ * PromotionPolicy {"roundsPerArm"?, "roundWindowSeconds"?, "alpha"?, "minRelativeImprovement"?,
+ *                "watchSeconds"?, "watchIntervalSeconds"?}   (each member absent: its default)
  * Parameter     {"name", "type": "int|float|ordinal|categorical", "min", "max", "log"?,
  *                "step"? (int), "values" (ordinal, categorical), "when"?: {"parent", "values"}}
  * Objective     {"metric", "direction": "maximize|minimize"}
  * Constraint    {"metric", "min"?, "max"?}
  * Configuration {name: number or string, ...}
  * Measurement   {"windowSeconds", "metrics": {name: {"mean", "p50", "p95", "p99", "count",
- *                                                     "ci"?: {"low", "high", "level"}}}}
+ *                                                     "ci"?: {"low", "high", "level"}}},
+ *                "report"?: {"metric", "ci"?, "warmupSeconds", "warmupSettled",
+ *                            "end": "converged|max_window|stopped"}}
  * Trial         {"id", "campaignId", "number", "configuration", "status", "baseline",
  *                "objectiveValue"?, "reason"?, "startedAt", "finishedAt"?, "measurement"?}
  * Campaign      {"id", "spec", "status", "startedBy", "createdAt", "finishedAt"?,
@@ -176,6 +187,7 @@ public final class WireFormat {
     o.set("budget", writeBudget(s.budget()));
     o.set("measurement", writeMeasurementSpec(s.measurement()));
     o.set("workload", writeWorkloadSpec(s.workload()));
+    o.set("promotion", writePromotionPolicy(s.promotion()));
     return o;
   }
 
@@ -212,6 +224,9 @@ public final class WireFormat {
     Budget budget = budget(c.get("budget"));
     MeasurementSpec measurement = measurementSpec(c.get("measurement"));
     WorkloadSpec workload = workloadSpec(c.get("workload"));
+    // Specs stored before promotion policies existed have none: they get the default.
+    PromotionPolicy promotion =
+        c.optional("promotion").map(WireFormat::promotionPolicy).orElse(PromotionPolicy.DEFAULT);
     return c.build(
         () ->
             new CampaignSpec(
@@ -223,7 +238,8 @@ public final class WireFormat {
                 strategy,
                 budget,
                 measurement,
-                workload),
+                workload,
+                promotion),
         "runtime name",
         "runtime",
         "name",
@@ -526,6 +542,12 @@ public final class WireFormat {
     n.set("warmupSeconds", seconds(m.warmup()));
     n.set("windowSeconds", seconds(m.window()));
     n.set("sampleIntervalSeconds", seconds(m.sampleInterval()));
+    n.set("minWindowSeconds", seconds(m.minWindow()));
+    n.put("targetRelativeHalfWidth", m.targetRelativeHalfWidth());
+    n.put("warmupStableIntervals", m.warmupStableIntervals());
+    n.put("warmupTolerance", m.warmupTolerance());
+    n.put("pruning", m.pruning());
+    n.put("remeasureIncumbentEvery", m.remeasureIncumbentEvery());
     return n;
   }
 
@@ -542,8 +564,42 @@ public final class WireFormat {
     Duration warmup = c.get("warmupSeconds").seconds();
     Duration window = c.get("windowSeconds").seconds();
     Duration interval = c.get("sampleIntervalSeconds").seconds();
+    // Absent members keep the fixed protocol's values: a spec stored before the adaptive protocol
+    // existed means on resume what it meant when it started.
+    Duration minWindow = c.optional("minWindowSeconds").map(Cursor::seconds).orElse(window);
+    double target =
+        c.optional("targetRelativeHalfWidth")
+            .map(Cursor::doubleValue)
+            .orElse(MeasurementSpec.Defaults.TARGET_RELATIVE_HALF_WIDTH);
+    int stableIntervals = c.optional("warmupStableIntervals").map(Cursor::intValue).orElse(0);
+    double tolerance =
+        c.optional("warmupTolerance")
+            .map(Cursor::doubleValue)
+            .orElse(MeasurementSpec.Defaults.WARMUP_TOLERANCE);
+    boolean pruning = c.optional("pruning").map(Cursor::bool).orElse(false);
+    int remeasure = c.optional("remeasureIncumbentEvery").map(Cursor::intValue).orElse(0);
     return c.build(
-        () -> new MeasurementSpec(warmup, window, interval),
+        () ->
+            new MeasurementSpec(
+                warmup,
+                window,
+                interval,
+                minWindow,
+                target,
+                stableIntervals,
+                tolerance,
+                pruning,
+                remeasure),
+        "minWindow",
+        "minWindowSeconds",
+        "targetRelativeHalfWidth",
+        "targetRelativeHalfWidth",
+        "warmupStableIntervals",
+        "warmupStableIntervals",
+        "warmupTolerance",
+        "warmupTolerance",
+        "remeasureIncumbentEvery",
+        "remeasureIncumbentEvery",
         "sampleInterval",
         "sampleIntervalSeconds",
         "warmup and window",
@@ -593,6 +649,56 @@ public final class WireFormat {
         "zipfExponent");
   }
 
+  public static ObjectNode writePromotionPolicy(PromotionPolicy p) {
+    ObjectNode n = NODES.objectNode();
+    n.put("roundsPerArm", p.roundsPerArm());
+    p.roundWindow().ifPresent(w -> n.set("roundWindowSeconds", seconds(w)));
+    n.put("alpha", p.alpha());
+    n.put("minRelativeImprovement", p.minRelativeImprovement());
+    n.set("watchSeconds", seconds(p.watch()));
+    n.set("watchIntervalSeconds", seconds(p.watchInterval()));
+    return n;
+  }
+
+  /** A promotion policy; each member left out takes {@link PromotionPolicy#DEFAULT}'s value. */
+  public static PromotionPolicy readPromotionPolicy(JsonNode json) {
+    return readPromotionPolicy(json, "");
+  }
+
+  public static PromotionPolicy readPromotionPolicy(JsonNode json, String at) {
+    return promotionPolicy(Cursor.root(json, at));
+  }
+
+  private static PromotionPolicy promotionPolicy(Cursor c) {
+    c.requireObject();
+    PromotionPolicy d = PromotionPolicy.DEFAULT;
+    int rounds = c.optional("roundsPerArm").map(Cursor::intValue).orElse(d.roundsPerArm());
+    Optional<Duration> roundWindow = c.optional("roundWindowSeconds").map(Cursor::seconds);
+    double alpha = c.optional("alpha").map(Cursor::doubleValue).orElse(d.alpha());
+    double margin =
+        c.optional("minRelativeImprovement")
+            .map(Cursor::doubleValue)
+            .orElse(d.minRelativeImprovement());
+    Duration watch = c.optional("watchSeconds").map(Cursor::seconds).orElse(d.watch());
+    Duration interval =
+        c.optional("watchIntervalSeconds").map(Cursor::seconds).orElse(d.watchInterval());
+    return c.build(
+        () -> new PromotionPolicy(rounds, roundWindow, alpha, margin, watch, interval),
+        "roundsPerArm",
+        "roundsPerArm",
+        "roundWindow",
+        "roundWindowSeconds",
+        "minRelativeImprovement",
+        "minRelativeImprovement",
+        "alpha",
+        "alpha",
+        // Before "watch": the interval's messages mention the watch too.
+        "watchInterval",
+        "watchIntervalSeconds",
+        "watch",
+        "watchSeconds");
+  }
+
   // -------------------------------------------------------------------------------- measurement
 
   public static ObjectNode writeMeasurement(Measurement m) {
@@ -600,7 +706,29 @@ public final class WireFormat {
     n.set("windowSeconds", seconds(m.window()));
     ObjectNode metrics = n.putObject("metrics");
     m.metrics().forEach((name, s) -> metrics.set(name, writeMetricSummary(s)));
+    m.report().ifPresent(r -> n.set("report", writeWindowReport(r)));
     return n;
+  }
+
+  public static ObjectNode writeWindowReport(WindowReport r) {
+    ObjectNode n = NODES.objectNode();
+    n.put("metric", r.metric());
+    r.interval().ifPresent(ci -> n.set("ci", writeConfidenceInterval(ci)));
+    n.set("warmupSeconds", seconds(r.warmup()));
+    n.put("warmupSettled", r.warmupSettled());
+    n.put("end", r.end().name().toLowerCase(Locale.ROOT));
+    return n;
+  }
+
+  private static WindowReport windowReport(Cursor c) {
+    c.requireObject();
+    String metric = c.get("metric").text();
+    Optional<ConfidenceInterval> ci = c.optional("ci").map(WireFormat::confidenceInterval);
+    Duration warmup = c.get("warmupSeconds").seconds();
+    boolean settled = c.get("warmupSettled").bool();
+    WindowReport.End end = c.get("end").oneOf(WindowReport.End.class);
+    return c.build(
+        () -> new WindowReport(metric, ci, warmup, settled, end), "warmup", "warmupSeconds");
   }
 
   public static Measurement readMeasurement(JsonNode json) {
@@ -618,7 +746,8 @@ public final class WireFormat {
     for (Map.Entry<String, Cursor> e : c.get("metrics").members()) {
       metrics.put(e.getKey(), metricSummary(e.getValue()));
     }
-    return c.build(() -> new Measurement(metrics, window));
+    Optional<WindowReport> report = c.optional("report").map(WireFormat::windowReport);
+    return c.build(() -> new Measurement(metrics, window, report));
   }
 
   public static ObjectNode writeMetricSummary(MetricSummary s) {

@@ -99,6 +99,12 @@ class WireFormatErrorTest {
           measurement.warmupSeconds        | 7200                   | measurement                      | warmup and window must be at most 1 hour
           measurement.warmupSeconds        | "2s"                   | measurement.warmupSeconds        | must be a number of seconds, got the string "2s"
           measurement.warmupSeconds        | 1e300                  | measurement.warmupSeconds        | is too large for a duration
+          measurement.minWindowSeconds     | 99                     | measurement.minWindowSeconds     | minWindow must be at least the sampleInterval and at most the window
+          measurement.targetRelativeHalfWidth | 1.5                 | measurement.targetRelativeHalfWidth | targetRelativeHalfWidth must be in [0, 1)
+          measurement.warmupStableIntervals | 2                     | measurement.warmupStableIntervals | warmupStableIntervals must be 0 (fixed warm-up) or in [3, 1000]
+          measurement.warmupTolerance      | 0                      | measurement.warmupTolerance      | warmupTolerance must be in (0, 1)
+          measurement.pruning              | "yes"                  | measurement.pruning              | must be true or false, got the string "yes"
+          measurement.remeasureIncumbentEvery | -1                  | measurement.remeasureIncumbentEvery | remeasureIncumbentEvery must be >= 0
           workload.mode                    | "sideways"             | workload.mode                    | mode must be 'closed_loop' or 'open_loop', got 'sideways'
           workload.concurrency             | 0                      | workload.concurrency             | concurrency must be in [1, 1024], got 0
           workload.ratePerSecond           | "fast"                 | workload.ratePerSecond           | must be a number, got the string "fast"
@@ -123,7 +129,7 @@ class WireFormatErrorTest {
       quoteCharacter = '`',
       textBlock =
           """
-          status                                       | "done"     | status                                       | status must be one of running, completed, infeasible, failed, aborted, got the string "done"
+          status                                       | "done"     | status                                       | status must be one of running, completed, infeasible, pruned, failed, aborted, got the string "done"
           number                                       | -1         | number                                       | trial number must be >= 0
           number                                       | 1.5        | number                                       | must be an integer
           startedAt                                    | "yesterday" | startedAt                                   | must be an ISO-8601 instant

@@ -7,6 +7,7 @@ import io.infertune.tuner.measure.ConfidenceInterval;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementSpec;
 import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.measure.WindowReport;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Configuration;
@@ -168,9 +169,53 @@ class WireFormatRoundTripTest {
         WireFormat::writeMeasurementSpec,
         WireFormat::readMeasurementSpec);
     assertRoundTrips(
+        MeasurementSpec.builder()
+            .warmup(Duration.ofSeconds(10))
+            .sampleInterval(Duration.ofMillis(250))
+            .adaptiveWindow(Duration.ofSeconds(2), Duration.ofSeconds(30), 0.03)
+            .stableWarmup(5, 0.08)
+            .pruning(true)
+            .remeasureIncumbentEvery(4)
+            .build(),
+        WireFormat::writeMeasurementSpec,
+        WireFormat::readMeasurementSpec);
+    assertRoundTrips(
         WorkloadSpec.closedLoop(16, 3),
         WireFormat::writeWorkloadSpec,
         WireFormat::readWorkloadSpec);
+  }
+
+  @Test
+  void aMeasurementSpecWithoutTheAdaptiveMembersIsTheFixedProtocol() throws Exception {
+    MeasurementSpec old =
+        WireFormat.readMeasurementSpec(
+            WireFormat.mapper()
+                .readTree(
+                    "{\"warmupSeconds\": 2, \"windowSeconds\": 5, \"sampleIntervalSeconds\": 0.5}"));
+    assertThat(old)
+        .isEqualTo(
+            new MeasurementSpec(
+                Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMillis(500)));
+    assertThat(old.adaptiveWindow()).isFalse();
+    assertThat(old.stableWarmup()).isFalse();
+    assertThat(old.pruning()).isFalse();
+  }
+
+  @Test
+  void measurementsKeepTheirWindowReport() {
+    Measurement m =
+        new Measurement(
+                Map.of("throughput_rps", MetricSummary.ofSamples(new double[] {90, 100, 110})),
+                Duration.ofSeconds(3))
+            .withReport(
+                new WindowReport(
+                    "latency_p95_ms",
+                    Optional.of(new ConfidenceInterval(18.5, 21.25, 0.95)),
+                    Duration.ofMillis(1500),
+                    true,
+                    WindowReport.End.CONVERGED));
+    JsonNode json = assertRoundTrips(m, WireFormat::writeMeasurement, WireFormat::readMeasurement);
+    assertThat(json.get("report").get("end").asText()).isEqualTo("converged");
   }
 
   @Test

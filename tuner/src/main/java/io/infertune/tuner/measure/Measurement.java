@@ -12,11 +12,25 @@ import java.util.TreeMap;
  *
  * @param metrics summaries by metric name ({@link Metrics})
  * @param window the length of the measurement window, warm-up excluded
+ * @param report how the window went, when a {@link Measurer} made it (absent for values a caller
+ *     reported, as in a study)
  */
-public record Measurement(java.util.Map<String, MetricSummary> metrics, Duration window) {
+public record Measurement(
+    java.util.Map<String, MetricSummary> metrics, Duration window, Optional<WindowReport> report) {
   public Measurement {
     Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(report, "report");
     metrics = Collections.unmodifiableMap(new TreeMap<>(metrics));
+  }
+
+  /** A measurement without a window report. */
+  public Measurement(java.util.Map<String, MetricSummary> metrics, Duration window) {
+    this(metrics, window, Optional.empty());
+  }
+
+  /** This measurement with {@code report}. */
+  public Measurement withReport(WindowReport report) {
+    return new Measurement(metrics, window, Optional.of(report));
   }
 
   public Optional<MetricSummary> summary(String metric) {

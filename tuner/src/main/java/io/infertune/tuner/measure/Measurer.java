@@ -4,6 +4,7 @@ import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.runtime.Workload;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,12 @@ import java.util.OptionalDouble;
  *   <li>{@code memory_mb}, {@code accuracy}: gauges, summarised over the samples.
  * </ul>
  *
+ * <p>The protocol ({@link MeasurementSpec}) may end the warm-up once the objective stops trending,
+ * end the window once the objective's confidence interval is narrow enough, and let the caller stop
+ * a window between intervals ({@link WindowMonitor}); every measurement says how its window went
+ * ({@link WindowReport}). Confidence intervals come from per-interval values ({@code
+ * SampledWindow}).
+ *
  * @implNote stateless apart from its ticker; thread-safe.
  */
 public final class Measurer {
@@ -48,29 +55,136 @@ public final class Measurer {
   }
 
   /**
-   * Measures {@code runtime} as it is configured now, under {@code workload}.
+   * Measures {@code runtime} as it is configured now, under {@code workload}, adapting the warm-up
+   * and the window (as {@code spec} allows) to {@code throughput_rps}.
    *
    * @throws MeasurementException when metrics could not be read or nothing completed
    * @throws InterruptedException when the campaign is stopped meanwhile
    */
   public Measurement measure(RuntimeAdapter runtime, Workload workload, MeasurementSpec spec)
       throws MeasurementException, InterruptedException {
+    return measure(runtime, workload, spec, Metrics.THROUGHPUT_RPS, WindowMonitor.NONE);
+  }
+
+  /**
+   * Measures {@code runtime} as it is configured now, under {@code workload}, following {@code
+   * spec}'s protocol for {@code metric} (the objective):
+   *
+   * <ol>
+   *   <li>warm-up: with a stability test, {@code metric} is derived per interval and the warm-up
+   *       ends once the last k values show no trend (see {@link MeasurementSpec}), or at its
+   *       maximum; else it lasts exactly {@code spec.warmup()};
+   *   <li>window: sampled every interval; from {@code spec.minWindow()} on it ends as soon as the
+   *       95 % interval of {@code metric} is within the target relative half-width ({@link
+   *       WindowReport.End#CONVERGED}), or when {@code monitor} says stop ({@link
+   *       WindowReport.End#STOPPED}, the measurement so far is returned); at {@code spec.window()}
+   *       at the latest ({@link WindowReport.End#MAX_WINDOW}).
+   * </ol>
+   *
+   * The result carries a {@link WindowReport}.
+   *
+   * @throws MeasurementException when metrics could not be read or nothing completed
+   * @throws InterruptedException when the campaign is stopped meanwhile
+   */
+  public Measurement measure(
+      RuntimeAdapter runtime,
+      Workload workload,
+      MeasurementSpec spec,
+      String metric,
+      WindowMonitor monitor)
+      throws MeasurementException, InterruptedException {
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(monitor, "monitor");
     MetricSource source = runtime.metrics();
-    List<MetricSnapshot> snapshots = new ArrayList<>();
+    SampledWindow window = new SampledWindow(this);
+    long warmupNanos;
+    boolean settled;
+    WindowReport.End end = WindowReport.End.MAX_WINDOW;
     try (Workload.LoadSession load = workload.start(runtime.requests())) {
-      ticker.sleep(spec.warmup());
-      snapshots.add(sample(source));
-      long end = snapshots.get(0).nanos() + spec.window().toNanos();
+      long warmupStart = ticker.nanos();
+      settled = warmUp(source, spec, metric);
+      warmupNanos = ticker.nanos() - warmupStart;
+      window.add(sample(source));
+      long start = window.snapshots().get(0).nanos();
+      long maxEnd = start + spec.window().toNanos();
+      long minLength = spec.minWindow().toNanos();
       long now;
-      while ((now = ticker.nanos()) < end) {
-        ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), end - now)));
-        snapshots.add(sample(source));
+      while ((now = ticker.nanos()) < maxEnd) {
+        ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), maxEnd - now)));
+        window.add(sample(source));
+        if (window.elapsedNanos() < minLength || ticker.nanos() >= maxEnd) {
+          continue;
+        }
+        if (spec.targetRelativeHalfWidth() > 0
+            && window
+                .interval(metric, 0.95)
+                .filter(ci -> ci.relativeHalfWidth() <= spec.targetRelativeHalfWidth())
+                .isPresent()) {
+          end = WindowReport.End.CONVERGED;
+          break;
+        }
+        if (monitor.check(new WindowProgress(window)).isPresent()) {
+          end = WindowReport.End.STOPPED;
+          break;
+        }
       }
       if (load.submitted() == 0) {
         throw new MeasurementException("the workload sent no request during the window");
       }
     }
-    return summarize(snapshots);
+    return summarize(window.snapshots())
+        .withReport(
+            new WindowReport(
+                metric,
+                window.interval(metric, 0.95),
+                Duration.ofNanos(Math.max(0, warmupNanos)),
+                settled,
+                end));
+  }
+
+  /**
+   * The warm-up: sleeps through it, or samples {@code metric} per interval until its last k values
+   * are stable.
+   *
+   * @return whether the stability test ended it before its maximum
+   */
+  private boolean warmUp(MetricSource source, MeasurementSpec spec, String metric)
+      throws MeasurementException, InterruptedException {
+    if (!spec.stableWarmup()) {
+      ticker.sleep(spec.warmup());
+      return false;
+    }
+    SampledWindow w = new SampledWindow(this);
+    long end = ticker.nanos() + spec.warmup().toNanos();
+    w.add(sample(source));
+    long now;
+    while ((now = ticker.nanos()) < end) {
+      ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), end - now)));
+      w.add(sample(source));
+      double[] v = w.values(metric);
+      if (ticker.nanos() < end
+          && v.length >= spec.warmupStableIntervals()
+          && stable(
+              Arrays.copyOfRange(v, v.length - spec.warmupStableIntervals(), v.length),
+              spec.warmupTolerance())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether {@code v} shows no trend worth waiting for: its least-squares line changes by at most
+   * {@code tolerance} of the mean from the first value to the last. A slope rather than a spread,
+   * so that noise around a level counts as stable and a ramp (a filling cache, a JIT still
+   * compiling) does not. Noise also scatters the slope, so on a noisy machine the warm-up tends to
+   * run to its maximum: a trend lost in noise is no evidence of stability (a test that ended the
+   * warm-up whenever the slope was not significant let cached configurations be measured, and
+   * pruned, while their caches were still filling). The campaign runner also does not prune a trial
+   * whose objective still climbs in its window ({@link WindowProgress#trend}).
+   */
+  static boolean stable(double[] v, double tolerance) {
+    return Trend.of(v).orElseThrow().relativeChange() <= tolerance;
   }
 
   private static MetricSnapshot sample(MetricSource source) throws MeasurementException {

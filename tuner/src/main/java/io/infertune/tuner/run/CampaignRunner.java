@@ -3,6 +3,7 @@ package io.infertune.tuner.run;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementException;
 import io.infertune.tuner.measure.Measurer;
+import io.infertune.tuner.measure.WindowMonitor;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.runtime.ApplyFailedException;
@@ -40,6 +41,12 @@ import org.slf4j.LoggerFactory;
  * told, so that a crash never loses what a trial saw. A campaign found with stored trials resumes:
  * trials left RUNNING by a crash are marked ABORTED, the strategy is warm-started from the others,
  * and numbering continues.
+ *
+ * <p>When the measurement spec asks for it, a proposal whose partial measurement is already clearly
+ * worse than the incumbent, or clearly outside a constraint, is abandoned and stored PRUNED with
+ * what it measured ({@link Pruner}; never the baseline or a re-measurement), and the incumbent is
+ * re-measured every N trials as a trial of its own, whose value becomes the reference for pruning
+ * ({@link Incumbent}). Both kinds of trial are told to the strategy like any other.
  *
  * @implNote {@link #run} blocks its calling thread (one virtual thread per campaign); {@link #stop}
  *     may be called from any thread.
@@ -161,12 +168,33 @@ public final class CampaignRunner {
           endMessage = "time budget of " + spec.budget().maxDuration().get() + " spent";
           break;
         }
+        Optional<Incumbent> stale =
+            Incumbent.dueForRemeasurement(
+                trials, spec.objective(), spec.measurement().remeasureIncumbentEvery());
+        if (stale.isPresent()) {
+          Trial again =
+              runTrial(
+                  campaign,
+                  trials.size(),
+                  stale.get().trial().configuration(),
+                  false,
+                  TrialPlan.remeasure(stale.get().trial()));
+          trials.add(again);
+          strategy.tell(again);
+          continue;
+        }
         List<Configuration> asked = strategy.ask(1);
         if (asked.isEmpty()) {
           endMessage = "search space exhausted";
           break;
         }
-        Trial t = runTrial(campaign, trials.size(), original.overlay(asked.get(0)), false);
+        Trial t =
+            runTrial(
+                campaign,
+                trials.size(),
+                original.overlay(asked.get(0)),
+                false,
+                TrialPlan.explore(trials, spec));
         trials.add(t);
         strategy.tell(t);
       }
@@ -213,6 +241,36 @@ public final class CampaignRunner {
 
   private Trial runTrial(Campaign campaign, int number, Configuration config, boolean baseline)
       throws InterruptedException {
+    return runTrial(campaign, number, config, baseline, TrialPlan.FULL);
+  }
+
+  /**
+   * How a trial is measured beyond the spec: whether it may be pruned (against which incumbent),
+   * and whether it re-measures an earlier trial.
+   */
+  private record TrialPlan(Optional<Pruning> pruning, Optional<Trial> remeasures) {
+    /** Measured in full: the baseline, or a campaign without pruning. */
+    static final TrialPlan FULL = new TrialPlan(Optional.empty(), Optional.empty());
+
+    /** A proposal of the strategy: prunable when the spec says so. */
+    static TrialPlan explore(List<Trial> trials, CampaignSpec spec) {
+      return spec.measurement().pruning()
+          ? new TrialPlan(
+              Optional.of(new Pruning(Incumbent.of(trials, spec.objective()))), Optional.empty())
+          : FULL;
+    }
+
+    /** A re-measurement of {@code earlier}: measured in full, never pruned against itself. */
+    static TrialPlan remeasure(Trial earlier) {
+      return new TrialPlan(Optional.empty(), Optional.of(earlier));
+    }
+  }
+
+  private record Pruning(Optional<Incumbent> incumbent) {}
+
+  private Trial runTrial(
+      Campaign campaign, int number, Configuration config, boolean baseline, TrialPlan plan)
+      throws InterruptedException {
     if (stopRequested) {
       throw new InterruptedException();
     }
@@ -225,8 +283,20 @@ public final class CampaignRunner {
     Trial done;
     try {
       runtime.apply(config);
-      Measurement m = measureInterruptibly(spec);
-      done = score(trial, m, spec.objective(), spec.constraints());
+      Optional<Pruner> pruner =
+          plan.pruning().map(p -> new Pruner(spec.objective(), spec.constraints(), p.incumbent()));
+      Measurement m =
+          measureInterruptibly(spec, pruner.<WindowMonitor>map(p -> p).orElse(WindowMonitor.NONE));
+      Optional<String> pruned = pruner.flatMap(Pruner::reason);
+      OptionalDouble partial = spec.objective().valueIn(m);
+      done =
+          pruned.isPresent() && partial.isPresent()
+              ? trial.pruned(m, partial.getAsDouble(), pruned.get(), now())
+              : score(trial, m, spec.objective(), spec.constraints());
+      if (plan.remeasures().isPresent()) {
+        done =
+            done.withNote("re-measures the incumbent, trial " + plan.remeasures().get().number());
+      }
     } catch (ApplyFailedException e) {
       done =
           trial.ended(
@@ -253,7 +323,7 @@ public final class CampaignRunner {
   }
 
   /** Measures with the thread open to a stop's interrupt, and only then. */
-  private Measurement measureInterruptibly(CampaignSpec spec)
+  private Measurement measureInterruptibly(CampaignSpec spec, WindowMonitor monitor)
       throws MeasurementException, InterruptedException {
     synchronized (interruptLock) {
       if (stopRequested) {
@@ -262,7 +332,8 @@ public final class CampaignRunner {
       measuringThread = Thread.currentThread();
     }
     try {
-      return measurer.measure(runtime, workload, spec.measurement());
+      return measurer.measure(
+          runtime, workload, spec.measurement(), spec.objective().metric(), monitor);
     } finally {
       synchronized (interruptLock) {
         measuringThread = null;
@@ -293,8 +364,9 @@ public final class CampaignRunner {
   }
 
   /**
-   * The end of a campaign that ran its course: push the best configuration if it beats the
-   * baseline.
+   * The end of a campaign that ran its course: when the best configuration beats the baseline in
+   * the trials, the {@link Promoter} re-measures the two A/B, pushes the best if it is
+   * significantly better, and watches it.
    */
   private CampaignOutcome conclude(
       Campaign campaign, String endMessage, List<Trial> trials, Configuration original) {
@@ -317,7 +389,8 @@ public final class CampaignRunner {
             || objective.better(
                 winner.objectiveValue().getAsDouble(),
                 baseline.get().objectiveValue().getAsDouble());
-    if (winner.baseline() || !beatsBaseline) {
+    // A re-measurement of the original configuration can win too: nothing to promote then.
+    if (winner.baseline() || winner.configuration().equals(original) || !beatsBaseline) {
       return finish(
           withBest,
           CampaignStatus.COMPLETED,
@@ -325,36 +398,79 @@ public final class CampaignRunner {
           trials,
           original);
     }
+    // The trials only nominate the winner; the Promoter's A/B rounds decide whether it is pushed.
+    PromotionOutcome promotion;
     try {
-      runtime.apply(winner.configuration());
-    } catch (ApplyFailedException e) {
+      promotion = promoter().promote(campaign, original, winner.configuration());
+    } catch (InterruptedException e) {
+      return finish(
+          withBest,
+          CampaignStatus.STOPPED,
+          endMessage
+              + "; stopped while promoting trial "
+              + winner.number()
+              + "; original configuration restored",
+          trials,
+          original);
+    } catch (RuntimeException e) {
+      log.error("campaign {}: promotion failed", campaign.id(), e);
+      return finish(
+          withBest, CampaignStatus.FAILED, "internal error in promotion: " + e, trials, original);
+    }
+    String message = endMessage + "; trial " + winner.number() + " " + promotion.message();
+    if (!promotion.kept()) {
       return finish(
           withBest,
           CampaignStatus.COMPLETED,
-          endMessage + "; push of trial " + winner.number() + " failed: " + e.getMessage(),
+          promotion.push().isEmpty() ? message + "; original configuration kept" : message,
           trials,
           original);
     }
-    String evidence = evidence(objective, winner, baseline);
-    Deployment d =
-        new Deployment(
-            deploymentIds.get(),
-            runtime.id(),
-            Optional.of(campaign.id()),
-            original,
-            winner.configuration(),
-            "campaign:" + campaign.id(),
-            evidence,
-            now());
-    store.recordDeployment(d);
-    Campaign done =
-        withBest.finished(
-            CampaignStatus.COMPLETED,
-            endMessage + "; pushed trial " + winner.number() + " (" + evidence + ")",
-            now());
-    CampaignOutcome outcome = new CampaignOutcome(done, baseline, best, Optional.of(d), trials);
+    Campaign done = withBest.finished(CampaignStatus.COMPLETED, message, now());
+    CampaignOutcome outcome = new CampaignOutcome(done, baseline, best, promotion.push(), trials);
     announceAndStore(outcome);
     return outcome;
+  }
+
+  /** The end-of-campaign promoter, measuring through {@link #measureWindow}. */
+  private Promoter promoter() {
+    return Promoter.builder()
+        .runtime(runtime)
+        .window(this::measureWindow)
+        .ticker(ticker)
+        .recorder(this::recordDeployment)
+        .deploymentIds(deploymentIds)
+        .build();
+  }
+
+  /**
+   * One promotion or watch window, open to a stop's interrupt as a trial's measurement is (same
+   * protocol as {@code measureInterruptibly}, for a window other than the campaign's).
+   */
+  private Measurement measureWindow(io.infertune.tuner.measure.MeasurementSpec window)
+      throws MeasurementException, InterruptedException {
+    synchronized (interruptLock) {
+      if (stopRequested) {
+        throw new InterruptedException();
+      }
+      measuringThread = Thread.currentThread();
+    }
+    try {
+      return measurer.measure(runtime, workload, window);
+    } finally {
+      synchronized (interruptLock) {
+        measuringThread = null;
+        Thread.interrupted();
+      }
+    }
+  }
+
+  /** Stores a deployment, then tells the listeners (metrics count pushes and rollbacks). */
+  private void recordDeployment(Deployment d) {
+    store.recordDeployment(d);
+    for (TuningListener l : listeners) {
+      l.deploymentRecorded(d);
+    }
   }
 
   /** Ends a campaign without a push, giving the runtime its original configuration back. */
@@ -414,16 +530,6 @@ public final class CampaignRunner {
       }
     }
     return Optional.ofNullable(best);
-  }
-
-  private static String evidence(Objective objective, Trial winner, Optional<Trial> baseline) {
-    double w = winner.objectiveValue().getAsDouble();
-    if (baseline.isEmpty() || !baseline.get().feasible()) {
-      return String.format(Locale.ROOT, "%s %.4g; no feasible baseline", objective.metric(), w);
-    }
-    double b = baseline.get().objectiveValue().getAsDouble();
-    return String.format(
-        Locale.ROOT, "%s %.4g vs baseline %.4g, ratio %.2f", objective.metric(), w, b, w / b);
   }
 
   private Instant now() {

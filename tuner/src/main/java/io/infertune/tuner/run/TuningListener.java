@@ -1,6 +1,7 @@
 package io.infertune.tuner.run;
 
 import io.infertune.tuner.trial.Campaign;
+import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
 
 /**
@@ -14,6 +15,9 @@ public interface TuningListener {
 
   /** A trial ended; the trial is already stored. */
   default void trialFinished(Trial trial) {}
+
+  /** A configuration was pushed to the runtime or rolled back; the deployment is stored. */
+  default void deploymentRecorded(Deployment deployment) {}
 
   default void campaignFinished(CampaignOutcome outcome) {}
 }

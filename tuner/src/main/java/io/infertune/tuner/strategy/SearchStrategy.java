@@ -14,7 +14,10 @@ import java.util.Map;
  *       <li>every asked configuration is valid in the context's space, conditions respected;
  *       <li>the sequence is a function of the seed and the trials told;
  *       <li>{@code tell} accepts trials the strategy never proposed (a warm start from history, a
- *           baseline), and FAILED and INFEASIBLE trials;
+ *           baseline), FAILED and INFEASIBLE trials, PRUNED ones (a partial measurement whose
+ *           objective was clearly worse than the incumbent's, or whose constraint metric was
+ *           clearly out of bounds: judged by those partial values, never the incumbent), and a
+ *           configuration told again (the runner re-measures its incumbent now and then);
  *       <li>no configuration is asked twice while unvisited ones remain in a finite space;
  *       <li>{@code ask} returns fewer than {@code n} (possibly none) only when the space is
  *           exhausted.

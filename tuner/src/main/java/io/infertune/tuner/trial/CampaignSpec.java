@@ -13,6 +13,7 @@ import java.util.Objects;
  * Everything an operator says about a campaign; immutable once the campaign starts.
  *
  * @param space the knobs to tune and their ranges (a sub-space of the runtime's knobs)
+ * @param promotion how the best configuration is compared, pushed and watched at the end
  */
 public record CampaignSpec(
     String name,
@@ -23,7 +24,8 @@ public record CampaignSpec(
     StrategySpec strategy,
     Budget budget,
     MeasurementSpec measurement,
-    WorkloadSpec workload) {
+    WorkloadSpec workload,
+    PromotionPolicy promotion) {
 
   public CampaignSpec {
     Objects.requireNonNull(name, "name");
@@ -43,5 +45,36 @@ public record CampaignSpec(
     Objects.requireNonNull(budget, "budget");
     Objects.requireNonNull(measurement, "measurement");
     Objects.requireNonNull(workload, "workload");
+    Objects.requireNonNull(promotion, "promotion");
+  }
+
+  /** A spec with the {@link PromotionPolicy#DEFAULT default promotion}. */
+  public CampaignSpec(
+      String name,
+      String runtimeId,
+      SearchSpace space,
+      Objective objective,
+      List<Constraint> constraints,
+      StrategySpec strategy,
+      Budget budget,
+      MeasurementSpec measurement,
+      WorkloadSpec workload) {
+    this(
+        name,
+        runtimeId,
+        space,
+        objective,
+        constraints,
+        strategy,
+        budget,
+        measurement,
+        workload,
+        PromotionPolicy.DEFAULT);
+  }
+
+  /** A copy with another promotion policy. */
+  public CampaignSpec withPromotion(PromotionPolicy p) {
+    return new CampaignSpec(
+        name, runtimeId, space, objective, constraints, strategy, budget, measurement, workload, p);
   }
 }

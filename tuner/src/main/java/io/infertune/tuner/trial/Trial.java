@@ -14,7 +14,8 @@ import java.util.OptionalDouble;
  * @param number 0-based position in the campaign; trial 0 of a campaign is its baseline
  * @param configuration the full configuration that was applied (every knob of the runtime)
  * @param objectiveValue the objective's value, when measured
- * @param reason why the trial failed or was infeasible
+ * @param reason why the trial failed, was infeasible or was pruned; a note on a measured trial
+ *     (e.g. that it re-measured the incumbent)
  */
 public record Trial(
     String id,
@@ -46,7 +47,10 @@ public record Trial(
       throw new IllegalArgumentException(
           "a trial has a finish time exactly when its status is final");
     }
-    if ((status == TrialStatus.FAILED || status == TrialStatus.INFEASIBLE) && reason.isEmpty()) {
+    if ((status == TrialStatus.FAILED
+            || status == TrialStatus.INFEASIBLE
+            || status == TrialStatus.PRUNED)
+        && reason.isEmpty()) {
       throw new IllegalArgumentException(status + " trial needs a reason");
     }
     if (status.measured() && (measurement.isEmpty() || objectiveValue.isEmpty())) {
@@ -90,6 +94,41 @@ public record Trial(
         baseline,
         startedAt,
         Optional.of(now));
+  }
+
+  /**
+   * This trial, abandoned early: PRUNED with the partial measurement {@code m}, the objective's
+   * value in it, and {@code why} (what made it clear the trial could not win).
+   */
+  public Trial pruned(Measurement m, double objective, String why, Instant now) {
+    return new Trial(
+        id,
+        campaignId,
+        number,
+        configuration,
+        TrialStatus.PRUNED,
+        Optional.of(m),
+        OptionalDouble.of(objective),
+        Optional.of(why),
+        baseline,
+        startedAt,
+        Optional.of(now));
+  }
+
+  /** This trial with {@code note} appended to its reason ({@code "; "} between them). */
+  public Trial withNote(String note) {
+    return new Trial(
+        id,
+        campaignId,
+        number,
+        configuration,
+        status,
+        measurement,
+        objectiveValue,
+        Optional.of(reason.map(r -> r + "; " + note).orElse(note)),
+        baseline,
+        startedAt,
+        finishedAt);
   }
 
   /** This trial, ended without a measurement. */

@@ -152,6 +152,45 @@ public abstract class SearchStrategyContract {
     }
   }
 
+  /** A trial stopped early with its partial measurement (see {@link TrialStatus#PRUNED}). */
+  protected Trial pruned(String campaign, int number, Configuration c, double partialValue) {
+    Measurement m =
+        new Measurement(
+            Map.of("throughput_rps", MetricSummary.ofValue(partialValue)), Duration.ofSeconds(1));
+    return Trial.running(campaign, number, c, false, T0)
+        .pruned(m, partialValue, "pruned: throughput_rps below incumbent", T0);
+  }
+
+  @Test
+  void handlesPrunedTrialsAndRemeasurementsAndDoesNotAskPrunedPointsAgain() {
+    SearchSpace space = smallSpace();
+    SearchStrategy s = create(context(space, 13, 6));
+    Configuration best = Configuration.of("batch_size", 64, "q", "int8");
+    Configuration loser = Configuration.of("batch_size", 1, "q", "fp32");
+    s.tell(completed("c", 0, best, 10.0));
+    s.tell(pruned("c", 1, loser, 0.5));
+    // The incumbent measured again, as the campaign runner does now and then.
+    s.tell(completed("c", 2, best, 9.5));
+    List<Configuration> asked = drive(s, 4);
+    assertThat(asked).hasSize(4).doesNotContain(best, loser).doesNotHaveDuplicates();
+    for (Configuration c : asked) {
+      assertThat(space.contains(c)).isTrue();
+    }
+  }
+
+  @Test
+  void prunedTrialsAmongOthersAreAccepted() {
+    SearchSpace space = mixedSpace();
+    SearchStrategy s = create(context(space, 17, 20));
+    for (int i = 0; i < 20; i++) {
+      List<Configuration> batch = s.ask(1);
+      assertThat(batch).hasSize(1);
+      Configuration c = batch.get(0);
+      Trial t = i % 2 == 0 ? pruned("c", i, c, score(c) / 2) : completed("c", i, c, score(c));
+      assertThatCode(() -> s.tell(t)).doesNotThrowAnyException();
+    }
+  }
+
   @Test
   void batchAsksAreDistinct() {
     SearchStrategy s = create(context(mixedSpace(), 9, 30));

@@ -20,11 +20,16 @@ import java.util.concurrent.CompletableFuture;
  * the batch size and doubles with int8, latency grows with the batch size, int8 costs accuracy, and
  * batch 64 in fp32 runs out of memory. For tests of the orchestration, where the real runtime's
  * noise and seconds-long windows would only get in the way.
+ *
+ * <p>Tests that need more set a {@link Performance} (any throughput and latency per configuration,
+ * also changing with the time a configuration has served, to model one that degrades under
+ * sustained load) and {@link #noise} (seeded, so each seed is one reproducible run).
  */
 public final class SimulatedRuntime implements RuntimeAdapter {
   private static final double[] BOUNDS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1};
 
   private final ManualTicker ticker;
+  private final String id;
   private final SearchSpace knobs =
       SearchSpace.of(
           Parameter.ordinal("batch_size", 1, 4, 16, 64),
@@ -33,14 +38,64 @@ public final class SimulatedRuntime implements RuntimeAdapter {
   private final List<Configuration> applied = new ArrayList<>();
 
   private Configuration current = defaults;
+  private Performance performance = DEFAULT_PERFORMANCE;
+  private java.util.Random noise;
+  private double noiseSd;
+  private long appliedNanos;
   private long lastNanos;
   private double requests;
   private final long[] latencyCounts = new long[BOUNDS.length + 1];
   private double latencySum;
 
   public SimulatedRuntime(ManualTicker ticker) {
+    this(ticker, "sim");
+  }
+
+  /** A simulated runtime with another id, for tests that need several. */
+  public SimulatedRuntime(ManualTicker ticker, String id) {
     this.ticker = ticker;
+    this.id = id;
     this.lastNanos = ticker.nanos();
+    this.appliedNanos = lastNanos;
+  }
+
+  /** How a configuration performs, given the seconds it has served since it was last applied. */
+  public interface Performance {
+    /** Requests per second. */
+    double throughput(Configuration c, double servingSeconds);
+
+    /** Seconds per request. */
+    double latencySeconds(Configuration c, double servingSeconds);
+  }
+
+  /** {@link #throughput} and {@link #latencySeconds}, whatever the time served. */
+  public static final Performance DEFAULT_PERFORMANCE =
+      new Performance() {
+        @Override
+        public double throughput(Configuration c, double servingSeconds) {
+          return SimulatedRuntime.throughput(c);
+        }
+
+        @Override
+        public double latencySeconds(Configuration c, double servingSeconds) {
+          return SimulatedRuntime.latencySeconds(c);
+        }
+      };
+
+  /** Replaces the performance model; returns this runtime. */
+  public synchronized SimulatedRuntime performance(Performance p) {
+    this.performance = java.util.Objects.requireNonNull(p);
+    return this;
+  }
+
+  /**
+   * Multiplies the requests of each sampling interval by {@code 1 + relativeSd * N(0, 1)} (at least
+   * 0), drawn from a generator seeded with {@code seed}; returns this runtime.
+   */
+  public synchronized SimulatedRuntime noise(double relativeSd, long seed) {
+    this.noiseSd = relativeSd;
+    this.noise = new java.util.Random(seed);
+    return this;
   }
 
   /** Requests per second of a configuration. */
@@ -62,7 +117,7 @@ public final class SimulatedRuntime implements RuntimeAdapter {
 
   @Override
   public String id() {
-    return "sim";
+    return id;
   }
 
   @Override
@@ -99,6 +154,7 @@ public final class SimulatedRuntime implements RuntimeAdapter {
     }
     advance();
     current = next;
+    appliedNanos = ticker.nanos();
     applied.add(next);
   }
 
@@ -106,9 +162,11 @@ public final class SimulatedRuntime implements RuntimeAdapter {
     long now = ticker.nanos();
     double dt = (now - lastNanos) / 1e9;
     lastNanos = now;
-    double n = throughput(current) * dt;
+    double serving = (now - appliedNanos) / 1e9;
+    double factor = noise == null ? 1 : Math.max(0, 1 + noiseSd * noise.nextGaussian());
+    double n = performance.throughput(current, serving) * dt * factor;
     requests += n;
-    double lat = latencySeconds(current);
+    double lat = performance.latencySeconds(current, serving);
     int b = 0;
     while (b < BOUNDS.length && BOUNDS[b] < lat) {
       b++;

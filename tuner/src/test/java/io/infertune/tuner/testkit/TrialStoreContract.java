@@ -7,6 +7,7 @@ import io.infertune.tuner.measure.ConfidenceInterval;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementSpec;
 import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.measure.WindowReport;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Configuration;
@@ -128,6 +129,40 @@ public abstract class TrialStoreContract {
     Trial t = measuredTrial("c", 0);
     store.saveTrial(t);
     assertThat(store.trial(t.id())).contains(t);
+  }
+
+  @Test
+  void aPrunedTrialRoundTripsWithItsPartialMeasurementAndWindowReport() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    Measurement partial =
+        new Measurement(
+                Map.of(
+                    "throughput_rps",
+                    new MetricSummary(
+                        86.5,
+                        86,
+                        91,
+                        92,
+                        3,
+                        Optional.of(new ConfidenceInterval(80.25, 92.75, 0.95)))),
+                Duration.ofSeconds(3))
+            .withReport(
+                new WindowReport(
+                    "throughput_rps",
+                    Optional.of(new ConfidenceInterval(80.25, 92.75, 0.95)),
+                    Duration.ofMillis(1500),
+                    true,
+                    WindowReport.End.STOPPED));
+    Trial t =
+        Trial.running("c", 2, Configuration.of("batch_size", 1), false, T0)
+            .pruned(
+                partial,
+                86.5,
+                "pruned after 3.0 s: throughput_rps 99% CI [70.12, 102.9] below incumbent 140",
+                T0.plusSeconds(5));
+    store.saveTrial(t);
+    assertThat(store.trial(t.id())).contains(t);
+    assertThat(store.trials("c")).extracting(Trial::status).containsExactly(TrialStatus.PRUNED);
   }
 
   @Test

@@ -1,0 +1,81 @@
+package io.infertune.api;
+
+import io.infertune.runtime.http.HttpRuntimeAdapter;
+import io.infertune.runtime.http.LaunchProfile;
+import io.infertune.runtime.http.LaunchProfiles;
+import io.infertune.tuner.runtime.ApplyFailedException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code http} runtimes the service launches ({@code serve --runtime-profile}): one adapter per
+ * launch profile, with the variables every profile may use filled in: {@code {infertune}} (this
+ * program, run again by the same JVM with the same class path), {@code {java}} and {@code
+ * {data_dir}} (the service's), and the user's ({@code --runtime-var model=...}), which win.
+ */
+final class HttpRuntimes {
+  private HttpRuntimes() {}
+
+  /**
+   * Starts a server per profile name and returns once each is ready.
+   *
+   * @throws ApplyFailedException when one does not start (those started are stopped again)
+   * @throws IllegalArgumentException for an unknown profile or a missing variable
+   * @throws IOException when the user profile directory cannot be read
+   */
+  static List<HttpRuntimeAdapter> launch(
+      List<String> profileNames,
+      Optional<Path> profileDirectory,
+      Map<String, String> variables,
+      Path dataDir)
+      throws ApplyFailedException, IOException {
+    if (profileNames.isEmpty()) {
+      return List.of();
+    }
+    LaunchProfiles profiles = LaunchProfiles.load(profileDirectory, LaunchProfiles.defaultFacts());
+    List<HttpRuntimeAdapter> started = new ArrayList<>();
+    try {
+      for (String name : profileNames) {
+        LaunchProfile p = profiles.get(name);
+        HttpRuntimeAdapter.Builder b =
+            HttpRuntimeAdapter.launch(p)
+                .variable("infertune", infertune(List.of()))
+                .variable("java", java())
+                .variable("data_dir", dataDir.toAbsolutePath().normalize().toString());
+        variables.forEach(b::variable);
+        started.add(b.build());
+      }
+      return started;
+    } catch (ApplyFailedException | RuntimeException e) {
+      started.forEach(HttpRuntimeAdapter::close);
+      throw e;
+    }
+  }
+
+  /** The java that runs this program. */
+  static String java() {
+    return ProcessHandle.current()
+        .info()
+        .command()
+        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  }
+
+  /**
+   * How to run this program again in a process of its own: the same java, class path and main
+   * class, with ONNX Runtime's native access granted as the launcher grants it.
+   */
+  static List<String> infertune(List<String> jvmOptions) {
+    List<String> argv = new ArrayList<>();
+    argv.add(java());
+    argv.add("--enable-native-access=ALL-UNNAMED");
+    argv.addAll(jvmOptions);
+    argv.add("-cp");
+    argv.add(System.getProperty("java.class.path"));
+    argv.add(Main.class.getName());
+    return argv;
+  }
+}

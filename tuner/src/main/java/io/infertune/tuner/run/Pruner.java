@@ -1,0 +1,128 @@
+package io.infertune.tuner.run;
+
+import io.infertune.tuner.measure.ConfidenceInterval;
+import io.infertune.tuner.measure.WindowMonitor;
+import io.infertune.tuner.measure.WindowProgress;
+import io.infertune.tuner.objective.Constraint;
+import io.infertune.tuner.objective.Direction;
+import io.infertune.tuner.objective.Objective;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Early stopping of a trial that cannot win: a {@link WindowMonitor} that stops the window (after
+ * the minimum window, between intervals) as soon as
+ *
+ * <ul>
+ *   <li>the objective's {@value #LEVEL_PERCENT} % confidence interval lies entirely on the worse
+ *       side of the incumbent's value, or
+ *   <li>a constraint's metric has a {@value #LEVEL_PERCENT} % interval entirely outside its bounds.
+ * </ul>
+ *
+ * Neither while the metric is still improving with a significant trend (a cache filling up after
+ * the warm-up ended): its interval then says where the metric was, not where it is heading.
+ *
+ * <p>A stricter level than the 95 % of the window's precision target, because a pruned trial is
+ * never measured again: at 99 % and Student-t quantiles, a trial with 4 intervals needs its mean
+ * about six standard errors from the incumbent before it is dropped. The incumbent's value is taken
+ * as exact (its own uncertainty is left to the end-of-campaign comparison); re-measuring it keeps
+ * it honest when the machine drifts.
+ *
+ * @implNote not thread-safe: one per trial, on the measuring thread.
+ */
+final class Pruner implements WindowMonitor {
+  static final int LEVEL_PERCENT = 99;
+  private static final double LEVEL = LEVEL_PERCENT / 100.0;
+
+  private final Objective objective;
+  private final List<Constraint> constraints;
+  private final Optional<Incumbent> incumbent;
+  private Optional<String> reason = Optional.empty();
+
+  Pruner(Objective objective, List<Constraint> constraints, Optional<Incumbent> incumbent) {
+    this.objective = Objects.requireNonNull(objective, "objective");
+    this.constraints = List.copyOf(constraints);
+    this.incumbent = Objects.requireNonNull(incumbent, "incumbent");
+  }
+
+  /** Why the window was stopped, once it was. */
+  Optional<String> reason() {
+    return reason;
+  }
+
+  @Override
+  public Optional<String> check(WindowProgress progress) {
+    if (incumbent.isPresent()) {
+      Optional<ConfidenceInterval> ci = progress.interval(objective.metric(), LEVEL);
+      double ref = incumbent.get().value();
+      boolean maximize = objective.direction() == Direction.MAXIMIZE;
+      if (ci.isPresent()
+          && (maximize ? ci.get().high() < ref : ci.get().low() > ref)
+          && !improving(progress, objective.metric(), maximize)) {
+        reason =
+            Optional.of(
+                String.format(
+                    Locale.ROOT,
+                    "pruned after %s: %s %d%% CI %s %s incumbent %.4g (trial %d)",
+                    seconds(progress),
+                    objective.metric(),
+                    LEVEL_PERCENT,
+                    text(ci.get()),
+                    maximize ? "below" : "above",
+                    ref,
+                    incumbent.get().trial().number()));
+        return reason;
+      }
+    }
+    for (Constraint c : constraints) {
+      Optional<ConfidenceInterval> ci = progress.interval(c.metric(), LEVEL);
+      if (ci.isEmpty()) {
+        continue;
+      }
+      boolean below =
+          c.min().isPresent()
+              && ci.get().high() < c.min().getAsDouble()
+              && !improving(progress, c.metric(), true);
+      boolean above =
+          c.max().isPresent()
+              && ci.get().low() > c.max().getAsDouble()
+              && !improving(progress, c.metric(), false);
+      if (below || above) {
+        reason =
+            Optional.of(
+                String.format(
+                    Locale.ROOT,
+                    "pruned after %s: %s %d%% CI %s violates %s",
+                    seconds(progress),
+                    c.metric(),
+                    LEVEL_PERCENT,
+                    text(ci.get()),
+                    c.bounds()));
+        return reason;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Whether {@code metric} is still moving in the good direction (up when {@code up}) with a slope
+   * significant at 95 % (less evidence than pruning needs: when in doubt, keep measuring): its
+   * interval then describes where it was, not where it is heading, so it is not judged yet.
+   */
+  private static boolean improving(WindowProgress progress, String metric, boolean up) {
+    return progress
+        .trend(metric)
+        .filter(t -> t.significant(0.95) && (up ? t.slope() > 0 : t.slope() < 0))
+        .isPresent();
+  }
+
+  private static String seconds(WindowProgress p) {
+    return String.format(Locale.ROOT, "%.1f s", p.elapsed().toNanos() / 1e9);
+  }
+
+  private static String text(ConfidenceInterval ci) {
+    return String.format(Locale.ROOT, "[%.4g, %.4g]", ci.low(), ci.high());
+  }
+}
