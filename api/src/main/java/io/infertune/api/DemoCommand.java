@@ -157,8 +157,8 @@ final class DemoCommand implements Callable<Integer> {
     out.printf(
         "%-18s %18s %18s %8s%n",
         "metric",
-        "default (trial " + (baseline.get().number() + 1) + ")",
-        "best (trial " + (best.get().number() + 1) + ")",
+        "default (trial " + baseline.get().number() + ")",
+        "best (trial " + best.get().number() + ")",
         "ratio");
     for (String metric :
         List.of(

@@ -126,6 +126,18 @@ public final class ManagedProcess implements AutoCloseable {
     return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
+  /**
+   * Writes {@code input} to its stdin and closes it, for a program that reads its configuration
+   * from stdin (it sees end of input after it, so that it can stop reading).
+   *
+   * @throws IOException when the program no longer reads (it exited)
+   */
+  public void sendInput(byte[] input) throws IOException {
+    try (var in = process.getOutputStream()) {
+      in.write(input);
+    }
+  }
+
   /** The last lines of its output, oldest first. */
   public List<String> logTail() {
     synchronized (tail) {

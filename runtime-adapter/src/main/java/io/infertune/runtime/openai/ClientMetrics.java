@@ -2,7 +2,6 @@ package io.infertune.runtime.openai;
 
 import io.infertune.runtime.embedded.CumulativeHistogram;
 import io.infertune.runtime.openai.OpenAiResult.Status;
-import io.infertune.runtime.prometheus.MetricMapping;
 import io.infertune.tuner.measure.HistogramSnapshot;
 import io.infertune.tuner.measure.MetricSnapshot;
 import io.infertune.tuner.measure.MetricSource;
@@ -44,16 +43,16 @@ public final class ClientMetrics implements MetricSource {
   public static final String PROMPT_TOKENS = Metrics.SOURCE_TOKENS;
 
   /** Counter: output tokens generated. */
-  public static final String OUTPUT_TOKENS = MetricMapping.GENERATED_TOKENS;
+  public static final String OUTPUT_TOKENS = Metrics.SOURCE_OUTPUT_TOKENS;
 
   /** Histogram: seconds from sending a request to its complete answer. */
   public static final String LATENCY_SECONDS = Metrics.SOURCE_LATENCY_SECONDS;
 
   /** Histogram: seconds from sending a request to its first token. */
-  public static final String TTFT_SECONDS = MetricMapping.TIME_TO_FIRST_TOKEN_SECONDS;
+  public static final String TTFT_SECONDS = Metrics.SOURCE_TTFT_SECONDS;
 
   /** Histogram: seconds between successive token events of a request. */
-  public static final String ITL_SECONDS = MetricMapping.INTER_TOKEN_LATENCY_SECONDS;
+  public static final String ITL_SECONDS = Metrics.SOURCE_ITL_SECONDS;
 
   /** The prefix of the per-outcome error counters. */
   public static final String ERRORS_BY_STATUS_PREFIX = ERRORS + "_";

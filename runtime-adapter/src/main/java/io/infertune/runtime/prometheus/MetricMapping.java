@@ -74,13 +74,13 @@ public record MetricMapping(
     Map<String, List<Candidate>> histograms) {
 
   /** Histogram: seconds from a request's arrival to its first output token. */
-  public static final String TIME_TO_FIRST_TOKEN_SECONDS = "time_to_first_token_seconds";
+  public static final String TIME_TO_FIRST_TOKEN_SECONDS = Metrics.SOURCE_TTFT_SECONDS;
 
   /** Histogram: seconds between successive output tokens of a request. */
-  public static final String INTER_TOKEN_LATENCY_SECONDS = "inter_token_latency_seconds";
+  public static final String INTER_TOKEN_LATENCY_SECONDS = Metrics.SOURCE_ITL_SECONDS;
 
   /** Counter: output tokens generated ({@link Metrics#SOURCE_TOKENS} counts input tokens). */
-  public static final String GENERATED_TOKENS = "generated_tokens";
+  public static final String GENERATED_TOKENS = Metrics.SOURCE_OUTPUT_TOKENS;
 
   /** Gauge: requests being processed now. */
   public static final String REQUESTS_RUNNING = "requests_running";

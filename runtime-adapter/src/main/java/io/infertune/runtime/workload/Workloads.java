@@ -11,13 +11,29 @@ public final class Workloads {
 
   /**
    * The load {@code spec} describes, over the standard corpus, on the system clock and virtual
-   * threads.
+   * threads: {@link #generative} requests when the spec gives token lengths, else the corpus'
+   * inputs as they are.
    *
    * @throws IllegalArgumentException when the spec asks for more distinct inputs than the corpus
-   *     can give ({@link DistinctInputs#capacity})
+   *     can give ({@link DistinctInputs#capacity}), or a length distribution is invalid (naming the
+   *     field)
    */
   public static Workload from(WorkloadSpec spec) {
+    if (spec.generative()) {
+      return generative(
+          spec,
+          lengths("promptTokens", spec.promptTokens().orElseThrow()),
+          lengths("outputTokens", spec.outputTokens().orElseThrow()));
+    }
     return CorpusWorkload.builder(spec).build();
+  }
+
+  private static LengthDistribution lengths(String field, String text) {
+    try {
+      return LengthDistribution.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+    }
   }
 
   /**

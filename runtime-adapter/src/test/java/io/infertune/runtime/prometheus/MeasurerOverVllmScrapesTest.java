@@ -92,8 +92,9 @@ class MeasurerOverVllmScrapesTest {
     assertThat(m.window()).isEqualTo(Duration.ofSeconds(10));
     // 100 requests finished in the 10 s window.
     assertThat(m.value(Metrics.THROUGHPUT_RPS)).hasValue(10.0);
-    // 512 prompt tokens each.
-    assertThat(m.value(Metrics.THROUGHPUT_TOKENS_PER_S)).hasValue(5120.0);
+    // Of output tokens, which vLLM counts: 7 680 -> 20 480 generated, 128 per request (the 512
+    // prompt tokens each would make 5 120 per second).
+    assertThat(m.value(Metrics.THROUGHPUT_TOKENS_PER_S)).hasValue(1280.0);
     // 2 aborted and 1 failed against 100 finished.
     assertThat(m.value(Metrics.ERROR_RATE).getAsDouble()).isCloseTo(3.0 / 103, within(1e-12));
     // 12 800 of 51 200 prompt tokens found in the prefix cache.

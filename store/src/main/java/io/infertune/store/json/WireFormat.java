@@ -68,7 +68,9 @@ import java.util.OptionalDouble;
  *                "budget": {"maxTrials", "maxDurationSeconds"?},
  *                "measurement": MeasurementSpec,
  *                "workload": {"mode": "closed_loop|open_loop", "concurrency", "ratePerSecond",
- *                             "distinctInputs", "zipfExponent", "seed"},
+ *                             "distinctInputs", "zipfExponent", "seed",
+ *                             "promptTokens"?, "outputTokens"?},   (length distributions as text,
+ *                             "fixed:N", "uniform:A-B", "lognormal:median=M,sigma=S"; both or neither)
  *                "promotion"?: PromotionPolicy}
  * MeasurementSpec {"warmupSeconds", "windowSeconds", "sampleIntervalSeconds", "minWindowSeconds"?,
  *                "targetRelativeHalfWidth"?, "warmupStableIntervals"?, "warmupTolerance"?,
@@ -618,6 +620,8 @@ public final class WireFormat {
     n.put("distinctInputs", w.distinctInputs());
     n.put("zipfExponent", w.zipfExponent());
     n.put("seed", w.seed());
+    w.promptTokens().ifPresent(t -> n.put("promptTokens", t));
+    w.outputTokens().ifPresent(t -> n.put("outputTokens", t));
     return n;
   }
 
@@ -637,8 +641,21 @@ public final class WireFormat {
     int distinct = c.get("distinctInputs").intValue();
     double zipf = c.get("zipfExponent").doubleValue();
     long seed = c.get("seed").longValue();
+    // Optional, so that specs written before generative workloads still read.
+    Optional<String> promptTokens = c.optional("promptTokens").map(Cursor::text);
+    Optional<String> outputTokens = c.optional("outputTokens").map(Cursor::text);
     return c.build(
-        () -> new WorkloadSpec(mode, concurrency, rate, distinct, zipf, seed),
+        () ->
+            new WorkloadSpec(
+                mode, concurrency, rate, distinct, zipf, seed, promptTokens, outputTokens),
+        "needs outputTokens",
+        "outputTokens",
+        "needs promptTokens",
+        "promptTokens",
+        "promptTokens",
+        "promptTokens",
+        "outputTokens",
+        "outputTokens",
         "concurrency",
         "concurrency",
         "ratePerSecond",

@@ -111,6 +111,10 @@ class WireFormatErrorTest {
           workload.ratePerSecond           | 0                      | workload.ratePerSecond           | ratePerSecond must be in (0, 100000]
           workload.distinctInputs          | 0                      | workload.distinctInputs          | distinctInputs must be >= 1
           workload.zipfExponent            | 9                      | workload.zipfExponent            | zipfExponent must be in [0, 5], got 9.0
+          workload.outputTokens            | "bell:128"             | workload.outputTokens            | outputTokens must be fixed:N, uniform:MIN-MAX or lognormal:median=M,sigma=S, got 'bell:128'
+          workload.outputTokens            | 128                    | workload.outputTokens            | must be a string, got 128
+          workload.promptTokens            | "fixed:64"             | workload.outputTokens            | promptTokens needs outputTokens too
+          workload.outputTokens            | "fixed:64"             | workload.promptTokens            | outputTokens needs promptTokens too
           name                             | ""                     | name                             | name must be 1-200 characters
           name                             | <remove>               | name                             | name is required
           runtime                          | 7                      | runtime                          | runtime must be a string, got 7

@@ -183,6 +183,10 @@ class WireFormatRoundTripTest {
         WorkloadSpec.closedLoop(16, 3),
         WireFormat::writeWorkloadSpec,
         WireFormat::readWorkloadSpec);
+    assertRoundTrips(
+        WorkloadSpec.openLoop(5, 3).withTokens("uniform:32-512", "lognormal:median=200,sigma=0.6"),
+        WireFormat::writeWorkloadSpec,
+        WireFormat::readWorkloadSpec);
   }
 
   @Test

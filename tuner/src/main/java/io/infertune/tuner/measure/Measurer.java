@@ -22,12 +22,24 @@ import java.util.OptionalDouble;
  * <ul>
  *   <li>{@code throughput_rps}: completed requests per second in each interval; summary over the
  *       intervals, so its confidence interval reflects how steady the runtime was;
+ *   <li>{@code throughput_tokens_per_s}: like {@code throughput_rps}, of the output-token counter
+ *       when the source has one (a generative runtime), else of the input-token counter;
  *   <li>{@code latency_ms}: the latency histogram's increase {@code sn - s0}; mean, p50, p95, p99
  *       in milliseconds, count = requests; its confidence interval comes from per-interval means;
+ *   <li>{@code ttft_ms}, {@code itl_ms}: likewise from the time-to-first-token and inter-token
+ *       histograms, when the source has them;
  *   <li>{@code error_rate}, {@code cache_hit_rate}: ratios of counter increases over the window;
  *   <li>{@code cpu_utilization}: CPU seconds used per second, divided by the machine's cores;
- *   <li>{@code memory_mb}, {@code accuracy}: gauges, summarised over the samples.
+ *   <li>{@code memory_mb}, {@code accuracy}: gauges, summarised over the samples;
+ *   <li>any vocabulary metric the source reports directly as a gauge of that name (e.g. {@code
+ *       throughput_rps} from a program that generates its own load): its mean over the samples, in
+ *       place of a derivation.
  * </ul>
+ *
+ * <p>Runtimes restart and create series lazily, so, as Prometheus' {@code rate} does: a counter
+ * that went down was reset and what it shows now is all new; a counter or histogram absent from the
+ * earlier snapshot and present in the later one counts from 0; a histogram whose bucket bounds
+ * changed (a restart with another configuration) is taken as reset too.
  *
  * <p>The protocol ({@link MeasurementSpec}) may end the warm-up once the objective stops trending,
  * end the window once the objective's confidence interval is narrow enough, and let the caller stop
@@ -187,12 +199,32 @@ public final class Measurer {
     return Trend.of(v).orElseThrow().relativeChange() <= tolerance;
   }
 
-  private static MetricSnapshot sample(MetricSource source) throws MeasurementException {
+  /**
+   * A snapshot; a scrape cut short by a campaign stop is the stop, not a failed measurement, so
+   * that the trial is abandoned rather than recorded as failed.
+   */
+  private static MetricSnapshot sample(MetricSource source)
+      throws MeasurementException, InterruptedException {
     try {
       return source.sample();
     } catch (MetricSourceException e) {
+      if (Thread.interrupted() || causedByInterrupt(e)) {
+        InterruptedException stop = new InterruptedException("stopped while reading metrics");
+        stop.initCause(e);
+        throw stop;
+      }
       throw new MeasurementException("metrics could not be read: " + e.getMessage(), e);
     }
+  }
+
+  private static boolean causedByInterrupt(Throwable e) {
+    for (Throwable c = e.getCause(); c != null && c != e; c = c.getCause()) {
+      if (c instanceof InterruptedException) {
+        return true;
+      }
+      e = c;
+    }
+    return false;
   }
 
   /** Derives the vocabulary's metrics from a window's snapshots (at least two). */
@@ -216,11 +248,11 @@ public final class Measurer {
               + " window");
     }
     out.put(Metrics.THROUGHPUT_RPS, MetricSummary.ofSamples(rates(s, Metrics.SOURCE_REQUESTS)));
-    if (first.counter(Metrics.SOURCE_TOKENS).isPresent()) {
-      out.put(
-          Metrics.THROUGHPUT_TOKENS_PER_S,
-          MetricSummary.ofSamples(rates(s, Metrics.SOURCE_TOKENS)));
-    }
+    tokenCounter(s)
+        .ifPresent(
+            tokens ->
+                out.put(
+                    Metrics.THROUGHPUT_TOKENS_PER_S, MetricSummary.ofSamples(rates(s, tokens))));
     double errors = increase(first, last, Metrics.SOURCE_ERRORS).orElse(0);
     out.put(Metrics.ERROR_RATE, MetricSummary.ofValue(errors / (errors + requests)));
 
@@ -231,22 +263,51 @@ public final class Measurer {
           Metrics.CACHE_HIT_RATE,
           MetricSummary.ofValue(hits.getAsDouble() / (hits.getAsDouble() + misses.getAsDouble())));
     }
-    latency(s).ifPresent(l -> out.put(Metrics.LATENCY_MS, l));
+    distributionMs(s, Metrics.SOURCE_LATENCY_SECONDS)
+        .ifPresent(l -> out.put(Metrics.LATENCY_MS, l));
+    distributionMs(s, Metrics.SOURCE_TTFT_SECONDS).ifPresent(l -> out.put(Metrics.TTFT_MS, l));
+    distributionMs(s, Metrics.SOURCE_ITL_SECONDS).ifPresent(l -> out.put(Metrics.ITL_MS, l));
     increase(first, last, Metrics.SOURCE_CPU_SECONDS)
         .ifPresent(
             cpu -> out.put(Metrics.CPU_UTILIZATION, MetricSummary.ofValue(cpu / seconds / cores)));
     gauge(s, Metrics.SOURCE_MEMORY_BYTES, 1 / MIB).ifPresent(g -> out.put(Metrics.MEMORY_MB, g));
     gauge(s, Metrics.SOURCE_ACCURACY, 1).ifPresent(g -> out.put(Metrics.ACCURACY, g));
+    // Passthrough: a runtime that generates its own load (a simulator, a benchmark program) reports
+    // vocabulary metrics such as throughput_rps itself, measured where the load ran. Its figure
+    // wins over a derivation, which could only count the tuner's own submissions.
+    for (String name : Metrics.VOCABULARY) {
+      gauge(s, name, 1).ifPresent(g -> out.put(name, g));
+    }
     return new Measurement(out, Duration.ofNanos(last.nanos() - first.nanos()));
   }
 
-  private static OptionalDouble increase(MetricSnapshot a, MetricSnapshot b, String counter) {
-    OptionalDouble x = a.counter(counter);
+  /**
+   * The counter {@code throughput_tokens_per_s} is the rate of over {@code s}: output tokens if any
+   * snapshot has them (they may appear only once the first request finished), else input tokens if
+   * any snapshot has those.
+   */
+  static Optional<String> tokenCounter(List<MetricSnapshot> s) {
+    for (String c : List.of(Metrics.SOURCE_OUTPUT_TOKENS, Metrics.SOURCE_TOKENS)) {
+      if (s.stream().anyMatch(x -> x.counter(c).isPresent())) {
+        return Optional.of(c);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * How much {@code counter} grew from {@code a} to {@code b}; empty when {@code b} does not have
+   * it.
+   */
+  static OptionalDouble increase(MetricSnapshot a, MetricSnapshot b, String counter) {
     OptionalDouble y = b.counter(counter);
-    if (x.isEmpty() || y.isEmpty()) {
+    if (y.isEmpty()) {
       return OptionalDouble.empty();
     }
-    double d = y.getAsDouble() - x.getAsDouble();
+    // Absent before: created lazily since (TGI creates its failure counter at the first failure),
+    // so it counted from 0.
+    double x = a.counter(counter).orElse(0);
+    double d = y.getAsDouble() - x;
     // A counter that went down was reset: what it shows now is all new (Prometheus' rule).
     return OptionalDouble.of(d >= 0 ? d : y.getAsDouble());
   }
@@ -260,27 +321,20 @@ public final class Measurer {
     return r;
   }
 
-  private static Optional<MetricSummary> latency(List<MetricSnapshot> s) {
-    Optional<HistogramSnapshot> first = s.get(0).histogram(Metrics.SOURCE_LATENCY_SECONDS);
-    Optional<HistogramSnapshot> last =
-        s.get(s.size() - 1).histogram(Metrics.SOURCE_LATENCY_SECONDS);
-    if (first.isEmpty() || last.isEmpty()) {
-      return Optional.empty();
-    }
-    HistogramSnapshot window = last.get().minus(first.get());
-    if (window.count() == 0) {
+  /**
+   * The distribution, in milliseconds, of what {@code histogram} (in seconds) observed over the
+   * window; empty when the source has no such histogram or it observed nothing.
+   */
+  private static Optional<MetricSummary> distributionMs(List<MetricSnapshot> s, String histogram) {
+    Optional<HistogramSnapshot> window = since(s.get(0), s.get(s.size() - 1), histogram);
+    if (window.isEmpty() || window.get().count() == 0) {
       return Optional.empty();
     }
     List<Double> intervalMeans = new ArrayList<>();
     for (int i = 1; i < s.size(); i++) {
-      var a = s.get(i - 1).histogram(Metrics.SOURCE_LATENCY_SECONDS);
-      var b = s.get(i).histogram(Metrics.SOURCE_LATENCY_SECONDS);
-      if (a.isPresent() && b.isPresent()) {
-        HistogramSnapshot d = b.get().minus(a.get());
-        if (d.count() > 0) {
-          intervalMeans.add(d.mean() * 1000);
-        }
-      }
+      since(s.get(i - 1), s.get(i), histogram)
+          .filter(d -> d.count() > 0)
+          .ifPresent(d -> intervalMeans.add(d.mean() * 1000));
     }
     Optional<ConfidenceInterval> ci =
         intervalMeans.size() >= 2
@@ -288,14 +342,33 @@ public final class Measurer {
                     intervalMeans.stream().mapToDouble(Double::doubleValue).toArray())
                 .ci()
             : Optional.empty();
+    HistogramSnapshot w = window.get();
     return Optional.of(
         new MetricSummary(
-            window.mean() * 1000,
-            window.quantile(0.50) * 1000,
-            window.quantile(0.95) * 1000,
-            window.quantile(0.99) * 1000,
-            window.count(),
+            w.mean() * 1000,
+            w.quantile(0.50) * 1000,
+            w.quantile(0.95) * 1000,
+            w.quantile(0.99) * 1000,
+            w.count(),
             ci));
+  }
+
+  /**
+   * What {@code histogram} observed from {@code a} to {@code b}; empty when {@code b} lacks it. All
+   * of {@code b}'s observations count when {@code a} lacks it (created lazily) or had other bucket
+   * bounds (the runtime restarted: a reset, as a count that went down is in {@link
+   * HistogramSnapshot#minus}).
+   */
+  private static Optional<HistogramSnapshot> since(
+      MetricSnapshot a, MetricSnapshot b, String histogram) {
+    Optional<HistogramSnapshot> later = b.histogram(histogram);
+    Optional<HistogramSnapshot> earlier = a.histogram(histogram);
+    if (later.isEmpty()
+        || earlier.isEmpty()
+        || !Arrays.equals(later.get().upperBounds(), earlier.get().upperBounds())) {
+      return later;
+    }
+    return Optional.of(later.get().minus(earlier.get()));
   }
 
   private static Optional<MetricSummary> gauge(List<MetricSnapshot> s, String name, double scale) {

@@ -10,6 +10,12 @@ import java.util.regex.Pattern;
 public final class Metrics {
   // Derived metrics (the vocabulary). Units are in the names.
   public static final String THROUGHPUT_RPS = "throughput_rps";
+
+  /**
+   * Tokens per second: of {@link #SOURCE_OUTPUT_TOKENS} when the source counts output tokens, else
+   * of {@link #SOURCE_TOKENS} (input tokens, for runtimes such as embedding servers that generate
+   * none).
+   */
   public static final String THROUGHPUT_TOKENS_PER_S = "throughput_tokens_per_s";
 
   /** Request latency distribution in milliseconds; its quantiles are the three below. */
@@ -18,7 +24,21 @@ public final class Metrics {
   public static final String LATENCY_P50_MS = "latency_p50_ms";
   public static final String LATENCY_P95_MS = "latency_p95_ms";
   public static final String LATENCY_P99_MS = "latency_p99_ms";
+
+  /**
+   * Time to first token, in milliseconds, of generative requests: a distribution like {@link
+   * #LATENCY_MS}, whose 95th percentile is {@link #TTFT_P95_MS}.
+   */
+  public static final String TTFT_MS = "ttft_ms";
+
   public static final String TTFT_P95_MS = "ttft_p95_ms";
+
+  /**
+   * Inter-token latency, in milliseconds: the gaps between successive output tokens of generative
+   * requests, a distribution like {@link #LATENCY_MS} whose 95th percentile is {@link #ITL_P95_MS}.
+   */
+  public static final String ITL_MS = "itl_ms";
+
   public static final String ITL_P95_MS = "itl_p95_ms";
   public static final String ERROR_RATE = "error_rate";
   public static final String CACHE_HIT_RATE = "cache_hit_rate";
@@ -38,7 +58,9 @@ public final class Metrics {
           LATENCY_P50_MS,
           LATENCY_P95_MS,
           LATENCY_P99_MS,
+          TTFT_MS,
           TTFT_P95_MS,
+          ITL_MS,
           ITL_P95_MS,
           ERROR_RATE,
           CACHE_HIT_RATE,
@@ -53,8 +75,15 @@ public final class Metrics {
   /** Counter: requests that failed. */
   public static final String SOURCE_ERRORS = "request_errors";
 
-  /** Counter: input tokens processed. */
+  /** Counter: input (prompt) tokens processed. */
   public static final String SOURCE_TOKENS = "tokens";
+
+  /**
+   * Counter: output tokens generated. When a source has it, {@link #THROUGHPUT_TOKENS_PER_S} is its
+   * rate: for a generative runtime the work done is the tokens it produces, and decoding, not
+   * prefill, is what batching and scheduling knobs trade against latency.
+   */
+  public static final String SOURCE_OUTPUT_TOKENS = "generated_tokens";
 
   /** Counter: result-cache hits. */
   public static final String SOURCE_CACHE_HITS = "cache_hits";
@@ -67,6 +96,12 @@ public final class Metrics {
 
   /** Histogram: request latency in seconds, from arrival to response. */
   public static final String SOURCE_LATENCY_SECONDS = "request_latency_seconds";
+
+  /** Histogram: seconds from a request's arrival to its first output token. */
+  public static final String SOURCE_TTFT_SECONDS = "time_to_first_token_seconds";
+
+  /** Histogram: seconds between successive output tokens of a request. */
+  public static final String SOURCE_ITL_SECONDS = "inter_token_latency_seconds";
 
   /** Gauge: resident memory of the runtime in bytes. */
   public static final String SOURCE_MEMORY_BYTES = "resident_memory_bytes";

@@ -77,11 +77,9 @@ final class SampledWindow {
         MetricSnapshot a = snapshots.get(i);
         MetricSnapshot b = snapshots.get(i + 1);
         double dt = (b.nanos() - a.nanos()) / 1e9;
-        OptionalDouble x = a.counter(counter);
-        OptionalDouble y = b.counter(counter);
-        if (dt > 0 && x.isPresent() && y.isPresent()) {
-          double d = y.getAsDouble() - x.getAsDouble();
-          out.add((d >= 0 ? d : y.getAsDouble()) / dt);
+        OptionalDouble d = Measurer.increase(a, b, counter);
+        if (dt > 0 && d.isPresent()) {
+          out.add(d.getAsDouble() / dt);
         }
         continue;
       }
@@ -135,10 +133,12 @@ final class SampledWindow {
   }
 
   /** The counter a rate metric is derived from, or null for other metrics. */
-  private static String rateCounter(String metric) {
+  private String rateCounter(String metric) {
     return switch (metric) {
       case Metrics.THROUGHPUT_RPS -> Metrics.SOURCE_REQUESTS;
-      case Metrics.THROUGHPUT_TOKENS_PER_S -> Metrics.SOURCE_TOKENS;
+      // The same counter as the window's summary, so the interval is centred on its own values.
+      case Metrics.THROUGHPUT_TOKENS_PER_S ->
+          Measurer.tokenCounter(snapshots).orElse(Metrics.SOURCE_TOKENS);
       default -> null;
     };
   }

@@ -2,6 +2,8 @@ package io.infertune.tuner.trial;
 
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The load a campaign drives while measuring.
@@ -13,6 +15,14 @@ import java.util.Objects;
  * @param distinctInputs how many different inputs the workload draws from
  * @param zipfExponent skew of the repeats: 0 is uniform, about 1 is typical of real traffic
  * @param seed makes the sequence of inputs and arrivals reproducible
+ * @param promptTokens for a generative runtime, the prompts' lengths in tokens as a length
+ *     distribution's text ({@code fixed:N}, {@code uniform:A-B}, {@code
+ *     lognormal:median=M,sigma=S}); given together with {@code outputTokens}
+ * @param outputTokens for a generative runtime, the output lengths each request asks for, in
+ *     tokens, in the same form; when present the workload sends generative requests
+ * @apiNote the texts are checked for their form here; their values (a median above 0, say) are
+ *     checked where the workload is built, by the runtime module's length distributions, which
+ *     {@code tuner} does not depend on.
  */
 public record WorkloadSpec(
     Mode mode,
@@ -20,7 +30,13 @@ public record WorkloadSpec(
     double ratePerSecond,
     int distinctInputs,
     double zipfExponent,
-    long seed) {
+    long seed,
+    Optional<String> promptTokens,
+    Optional<String> outputTokens) {
+
+  /** The forms a length distribution is written in; a bare number is {@code fixed}. */
+  private static final Pattern LENGTHS =
+      Pattern.compile("\\s*(\\d+|(fixed|uniform|lognormal)\\s*:.*\\S.*)", Pattern.CASE_INSENSITIVE);
 
   public enum Mode {
     CLOSED_LOOP,
@@ -41,8 +57,38 @@ public record WorkloadSpec(
     }
   }
 
+  /** A workload of non-generative requests (no token lengths). */
+  public WorkloadSpec(
+      Mode mode,
+      int concurrency,
+      double ratePerSecond,
+      int distinctInputs,
+      double zipfExponent,
+      long seed) {
+    this(
+        mode,
+        concurrency,
+        ratePerSecond,
+        distinctInputs,
+        zipfExponent,
+        seed,
+        Optional.empty(),
+        Optional.empty());
+  }
+
   public WorkloadSpec {
     Objects.requireNonNull(mode, "mode");
+    Objects.requireNonNull(promptTokens, "promptTokens");
+    Objects.requireNonNull(outputTokens, "outputTokens");
+    requireLengths("promptTokens", promptTokens);
+    requireLengths("outputTokens", outputTokens);
+    if (promptTokens.isPresent() != outputTokens.isPresent()) {
+      // A prompt length alone would be silently ignored, an output length alone would need a
+      // prompt length nobody chose.
+      String given = promptTokens.isPresent() ? "promptTokens" : "outputTokens";
+      String missing = promptTokens.isPresent() ? "outputTokens" : "promptTokens";
+      throw new IllegalArgumentException(given + " needs " + missing + " too");
+    }
     if (concurrency < 1 || concurrency > 1024) {
       throw new IllegalArgumentException("concurrency must be in [1, 1024], got " + concurrency);
     }
@@ -55,6 +101,34 @@ public record WorkloadSpec(
     }
     if (!(zipfExponent >= 0 && zipfExponent <= 5)) {
       throw new IllegalArgumentException("zipfExponent must be in [0, 5], got " + zipfExponent);
+    }
+  }
+
+  /** Whether requests are generative: they ask for output of {@link #outputTokens} tokens. */
+  public boolean generative() {
+    return outputTokens.isPresent();
+  }
+
+  /** This workload, sending generative requests with these prompt and output lengths. */
+  public WorkloadSpec withTokens(String promptTokens, String outputTokens) {
+    return new WorkloadSpec(
+        mode,
+        concurrency,
+        ratePerSecond,
+        distinctInputs,
+        zipfExponent,
+        seed,
+        Optional.of(promptTokens),
+        Optional.of(outputTokens));
+  }
+
+  private static void requireLengths(String field, Optional<String> text) {
+    if (text.isPresent() && !LENGTHS.matcher(text.get()).matches()) {
+      throw new IllegalArgumentException(
+          field
+              + " must be fixed:N, uniform:MIN-MAX or lognormal:median=M,sigma=S, got '"
+              + text.get()
+              + "'");
     }
   }
 
