@@ -325,6 +325,24 @@ public final class CampaignRunner {
   /** Measures with the thread open to a stop's interrupt, and only then. */
   private Measurement measureInterruptibly(CampaignSpec spec, WindowMonitor monitor)
       throws MeasurementException, InterruptedException {
+    return interruptibly(
+        () ->
+            measurer.measure(
+                runtime, workload, spec.measurement(), spec.objective().metric(), monitor));
+  }
+
+  /** A measurement that a stop may interrupt. */
+  @FunctionalInterface
+  private interface Measuring {
+    Measurement run() throws MeasurementException, InterruptedException;
+  }
+
+  /**
+   * Runs {@code measuring} with the thread open to a stop's interrupt, and only then: a stop never
+   * interrupts the store's I/O (H2 closes its file on an interrupt).
+   */
+  private Measurement interruptibly(Measuring measuring)
+      throws MeasurementException, InterruptedException {
     synchronized (interruptLock) {
       if (stopRequested) {
         throw new InterruptedException();
@@ -332,8 +350,7 @@ public final class CampaignRunner {
       measuringThread = Thread.currentThread();
     }
     try {
-      return measurer.measure(
-          runtime, workload, spec.measurement(), spec.objective().metric(), monitor);
+      return measuring.run();
     } finally {
       synchronized (interruptLock) {
         measuringThread = null;
@@ -443,26 +460,10 @@ public final class CampaignRunner {
         .build();
   }
 
-  /**
-   * One promotion or watch window, open to a stop's interrupt as a trial's measurement is (same
-   * protocol as {@code measureInterruptibly}, for a window other than the campaign's).
-   */
+  /** One promotion or watch window, open to a stop's interrupt as a trial's measurement is. */
   private Measurement measureWindow(io.infertune.tuner.measure.MeasurementSpec window)
       throws MeasurementException, InterruptedException {
-    synchronized (interruptLock) {
-      if (stopRequested) {
-        throw new InterruptedException();
-      }
-      measuringThread = Thread.currentThread();
-    }
-    try {
-      return measurer.measure(runtime, workload, window);
-    } finally {
-      synchronized (interruptLock) {
-        measuringThread = null;
-        Thread.interrupted();
-      }
-    }
+    return interruptibly(() -> measurer.measure(runtime, workload, window));
   }
 
   /** Stores a deployment, then tells the listeners (metrics count pushes and rollbacks). */
