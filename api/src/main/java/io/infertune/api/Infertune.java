@@ -2,6 +2,7 @@ package io.infertune.api;
 
 import io.infertune.runtime.embedded.EmbeddedRuntime;
 import io.infertune.runtime.workload.Workloads;
+import io.infertune.store.Stores;
 import io.infertune.store.TrialStores;
 import io.infertune.strategies.Strategies;
 import io.infertune.tuner.measure.Ticker;
@@ -49,6 +50,7 @@ public final class Infertune implements AutoCloseable {
    */
   private static final long SCHEDULER_TICK_SECONDS = 10;
 
+  private final Stores stores;
   private final TrialStore store;
   private final RuntimeRegistry runtimes;
   private final CampaignService campaigns;
@@ -74,8 +76,10 @@ public final class Infertune implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
 
-    store = TrialStores.openH2(config.dataDir());
-    studyStore = TrialStores.openStudiesH2(config.dataDir());
+    // One pool and one schema migration for the three stores of the service's database.
+    stores = TrialStores.openAllH2(config.dataDir());
+    store = stores.trials();
+    studyStore = stores.studies();
     studies =
         new StudyService(
             studyStore,
@@ -116,7 +120,7 @@ public final class Infertune implements AutoCloseable {
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
-    scheduleStore = TrialStores.openSchedulesH2(config.dataDir());
+    scheduleStore = stores.schedules();
     scheduler =
         new Scheduler(
             scheduleStore,
@@ -236,9 +240,7 @@ public final class Infertune implements AutoCloseable {
     campaigns.close();
     studies.close();
     runtimes.close();
-    studyStore.close();
-    scheduleStore.close();
-    store.close();
+    stores.close();
     gcMetrics.close();
     registry.close();
   }

@@ -55,8 +55,15 @@ public final class JdbcScheduleStore implements ScheduleStore {
 
   /** A store that runs {@code onClose} (closing its pool) when it is closed. */
   JdbcScheduleStore(DataSource dataSource, AutoCloseable onClose) {
+    this(dataSource, onClose, true);
+  }
+
+  /** With {@code migrate} false the caller has migrated {@code dataSource} ({@link Stores}). */
+  JdbcScheduleStore(DataSource dataSource, AutoCloseable onClose, boolean migrate) {
     this.db = new Jdbc("schedule store", dataSource, onClose);
-    Jdbc.migrate(dataSource);
+    if (migrate) {
+      Jdbc.migrate(dataSource);
+    }
   }
 
   @Override

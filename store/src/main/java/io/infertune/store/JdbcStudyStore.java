@@ -73,8 +73,15 @@ public final class JdbcStudyStore implements StudyStore {
 
   /** A store that runs {@code onClose} (closing its pool) when it is closed. */
   JdbcStudyStore(DataSource dataSource, AutoCloseable onClose) {
+    this(dataSource, onClose, true);
+  }
+
+  /** With {@code migrate} false the caller has migrated {@code dataSource} ({@link Stores}). */
+  JdbcStudyStore(DataSource dataSource, AutoCloseable onClose, boolean migrate) {
     this.db = new Jdbc("study store", dataSource, onClose);
-    Jdbc.migrate(dataSource);
+    if (migrate) {
+      Jdbc.migrate(dataSource);
+    }
   }
 
   // ------------------------------------------------------------------------------------ studies

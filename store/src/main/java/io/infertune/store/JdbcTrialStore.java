@@ -89,8 +89,15 @@ public final class JdbcTrialStore implements TrialStore {
 
   /** A store that runs {@code onClose} (closing its pool) when it is closed. */
   JdbcTrialStore(DataSource dataSource, AutoCloseable onClose) {
+    this(dataSource, onClose, true);
+  }
+
+  /** With {@code migrate} false the caller has migrated {@code dataSource} ({@link Stores}). */
+  JdbcTrialStore(DataSource dataSource, AutoCloseable onClose, boolean migrate) {
     this.db = new Jdbc("trial store", dataSource, onClose);
-    migrate(dataSource);
+    if (migrate) {
+      migrate(dataSource);
+    }
   }
 
   /**

@@ -70,6 +70,38 @@ public final class TrialStores {
     return openSchedules(h2Url(dataDir), "sa", "");
   }
 
+  /**
+   * The service's three stores in the H2 file database {@code <dataDir>/infertune.mv.db}, over one
+   * pool, migrated once.
+   *
+   * @throws StoreException when the database cannot be opened or migrated
+   */
+  public static Stores openAllH2(Path dataDir) {
+    return openAll(h2Url(dataDir), "sa", "");
+  }
+
+  /**
+   * The service's three stores in the database at {@code jdbcUrl} (H2 or PostgreSQL, as {@link
+   * #open} takes), over one pool, migrated once.
+   *
+   * @throws IllegalArgumentException when the URL is of another database
+   * @throws StoreException when the database cannot be reached or migrated
+   */
+  public static Stores openAll(String jdbcUrl, String user, String password) {
+    return withPool(
+        jdbcUrl,
+        user,
+        password,
+        pool -> {
+          Jdbc.migrate(pool);
+          return new Stores(
+              new JdbcTrialStore(pool, () -> {}, false),
+              new JdbcStudyStore(pool, () -> {}, false),
+              new JdbcScheduleStore(pool, () -> {}, false),
+              pool::dispose);
+        });
+  }
+
   /** The URL of the H2 file database in {@code dataDir}, which is created if need be. */
   private static String h2Url(Path dataDir) {
     Objects.requireNonNull(dataDir, "dataDir");

@@ -102,6 +102,27 @@ class TrialStoresTest {
   }
 
   @Test
+  void theServicesThreeStoresShareOnePoolAndOneMigrationAndCloseTogether() {
+    Stores stores = TrialStores.openAllH2(dir.resolve("all"));
+    try (stores) {
+      stores.studies().createStudy(new Study("s", StudyStoreContract.simpleSpec(), Instant.EPOCH));
+      stores
+          .trials()
+          .createCampaign(
+              Campaign.created("c", TrialStoreContract.spec(), "operator", Instant.EPOCH));
+      assertThat(stores.studies().study("s")).isPresent();
+      assertThat(stores.trials().campaign("c")).isPresent();
+      assertThat(stores.schedules().list()).isEmpty();
+    }
+
+    // Closed together: the pool is gone, so a new opening sees the data in the file.
+    assertThatThrownBy(() -> stores.trials().campaigns()).isInstanceOf(IllegalStateException.class);
+    try (Stores again = TrialStores.openAllH2(dir.resolve("all"))) {
+      assertThat(again.trials().campaign("c")).isPresent();
+    }
+  }
+
+  @Test
   void opensStudiesOnAnyH2Url() {
     String url = "jdbc:h2:mem:study-stores-test;DB_CLOSE_DELAY=-1";
     try (JdbcStudyStore studies = TrialStores.openStudies(url, "sa", "");
