@@ -48,6 +48,7 @@ public final class ApiVerticle extends VerticleBase {
   private final StudyService studies;
   private final Scheduler scheduler;
   private final PrometheusMeterRegistry registry;
+  private final DriftWatcher drift;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
 
@@ -58,7 +59,8 @@ public final class ApiVerticle extends VerticleBase {
       CampaignService campaigns,
       StudyService studies,
       Scheduler scheduler,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      DriftWatcher drift) {
     this.config = config;
     this.store = store;
     this.runtimes = runtimes;
@@ -67,6 +69,7 @@ public final class ApiVerticle extends VerticleBase {
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
+    this.drift = drift;
   }
 
   @Override
@@ -85,6 +88,7 @@ public final class ApiVerticle extends VerticleBase {
     new StudyRoutes(studies, this::readBody).mount(router);
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
+    new DriftRoutes(drift, runtimes).mount(router);
     router
         .route()
         .last()

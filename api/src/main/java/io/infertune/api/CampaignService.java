@@ -257,6 +257,11 @@ public final class CampaignService implements AutoCloseable {
     }
   }
 
+  /** Whether a campaign is running on {@code runtimeId} in this process. */
+  public boolean hasActiveCampaign(String runtimeId) {
+    return activeByRuntime.containsKey(runtimeId);
+  }
+
   /** Whether the campaign is running in this process. */
   public boolean isActive(String campaignId) {
     return activeByRuntime.values().stream().anyMatch(a -> a.campaignId().equals(campaignId));

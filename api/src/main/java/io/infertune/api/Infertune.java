@@ -5,6 +5,7 @@ import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.Stores;
 import io.infertune.store.TrialStores;
 import io.infertune.strategies.Strategies;
+import io.infertune.tuner.measure.Measurer;
 import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.schedule.ScheduleStore;
@@ -50,6 +51,9 @@ public final class Infertune implements AutoCloseable {
    */
   private static final long SCHEDULER_TICK_SECONDS = 10;
 
+  /** How stale the campaigns-by-state gauges may be: one store read per this, whatever scrapes. */
+  private static final java.time.Duration CAMPAIGN_COUNTS_MAX_AGE = java.time.Duration.ofSeconds(5);
+
   private final Stores stores;
   private final TrialStore store;
   private final RuntimeRegistry runtimes;
@@ -59,6 +63,8 @@ public final class Infertune implements AutoCloseable {
   private final ScheduleStore scheduleStore;
   private final Scheduler scheduler;
   private final ScheduledExecutorService schedulerTimer;
+  private final DriftWatcher driftWatcher;
+  private final ScheduledExecutorService driftTimer;
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final Vertx vertx;
@@ -89,10 +95,11 @@ public final class Infertune implements AutoCloseable {
             LIVE_STUDY_STRATEGIES);
     runtimes = new RuntimeRegistry();
     EmbeddedRuntime embedded = embeddedRuntime(config);
-    runtimes.register(embedded);
+    // Every runtime is registered instrumented: apply timings and scrape errors on /metrics.
+    runtimes.register(new InstrumentedRuntime(embedded, registry));
     // Runtimes in processes of their own (launched or attached http runtimes): registered before
     // the deployments are restored, so that they get theirs back too.
-    launched.forEach(runtimes::register);
+    launched.forEach(r -> runtimes.register(new InstrumentedRuntime(r, registry)));
     // The runtime's own counters and histograms (its bucket bounds, not Micrometer's) on /metrics.
     registry
         .getPrometheusRegistry()
@@ -100,6 +107,7 @@ public final class Infertune implements AutoCloseable {
 
     TuningMetrics tuningMetrics = new TuningMetrics();
     tuningMetrics.bindTo(registry);
+    new CampaignStateMetrics(store, Ticker.system(), CAMPAIGN_COUNTS_MAX_AGE).bindTo(registry);
     campaigns =
         new CampaignService(
             store,
@@ -129,7 +137,18 @@ public final class Infertune implements AutoCloseable {
             runtimes,
             Ticker.system(),
             () -> UUID.randomUUID().toString());
-    api = new ApiVerticle(config, store, runtimes, campaigns, studies, scheduler, registry);
+    driftWatcher =
+        new DriftWatcher(
+            runtimes,
+            campaigns,
+            scheduler::retuneOnDrift,
+            registry,
+            Ticker.system(),
+            new Measurer(Ticker.system(), Runtime.getRuntime().availableProcessors()),
+            DriftWatcher.Settings.DEFAULT);
+    api =
+        new ApiVerticle(
+            config, store, runtimes, campaigns, studies, scheduler, registry, driftWatcher);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // One thread, fixed delay: ticks never overlap, and a slow one delays the next.
     schedulerTimer =
@@ -137,6 +156,21 @@ public final class Infertune implements AutoCloseable {
             Thread.ofPlatform().name("scheduler").daemon().factory());
     schedulerTimer.scheduleWithFixedDelay(
         this::tickScheduler, 0, SCHEDULER_TICK_SECONDS, TimeUnit.SECONDS);
+    // Its own thread: a look may wait on a slow scrape, which must not delay schedules.
+    driftTimer =
+        Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("drift-watcher").daemon().factory());
+    long driftMillis = DriftWatcher.Settings.DEFAULT.interval().toMillis();
+    driftTimer.scheduleWithFixedDelay(
+        this::tickDrift, driftMillis, driftMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void tickDrift() {
+    try {
+      driftWatcher.tick();
+    } catch (RuntimeException e) {
+      log.error("drift watcher tick failed", e);
+    }
   }
 
   /** One look for due schedules; a failure must not cancel the timer's later looks. */
@@ -222,9 +256,13 @@ public final class Infertune implements AutoCloseable {
     // No schedule may start a campaign while they stop. Not shutdownNow: an interrupt landing in
     // the store's I/O closes H2's file.
     schedulerTimer.shutdown();
+    driftTimer.shutdown();
     try {
       if (!schedulerTimer.awaitTermination(30, TimeUnit.SECONDS)) {
         log.warn("the scheduler's tick did not end within 30 s");
+      }
+      if (!driftTimer.awaitTermination(30, TimeUnit.SECONDS)) {
+        log.warn("the drift watcher's look did not end within 30 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -75,7 +75,8 @@ final class ScheduleRequests {
             zone,
             templateJson,
             flag(body, "enabled", true),
-            flag(body, "warmStart", true));
+            flag(body, "warmStart", true),
+            flag(body, "retuneOnDrift", false));
     campaignSpec(spec);
     return spec;
   }

@@ -89,6 +89,7 @@ final class ScheduleRoutes {
     o.set("template", WireFormat.parse(s.spec().template()));
     o.put("enabled", s.spec().enabled());
     o.put("warmStart", s.spec().warmStart());
+    o.put("retuneOnDrift", s.spec().retuneOnDrift());
     o.put("createdAt", s.createdAt().toString());
     s.nextRunAt().map(Instant::toString).ifPresent(t -> o.put("nextRunAt", t));
     s.lastRunAt().map(Instant::toString).ifPresent(t -> o.put("lastRunAt", t));

@@ -170,6 +170,49 @@ public final class Scheduler {
     return fired;
   }
 
+  /**
+   * Starts now the campaign of the first schedule that re-tunes {@code runtimeId} on drift ({@link
+   * ScheduleSpec#retuneOnDrift()}), warm-started when the schedule says so, started by {@code
+   * "drift:<schedule id>"}; its next cron run is left as it was.
+   *
+   * @param why the drift, for the log
+   * @return the campaign started; empty when no schedule asks for it, or when it could not start
+   *     (the runtime is busy with another campaign, the template no longer fits the runtime)
+   */
+  public synchronized Optional<Campaign> retuneOnDrift(String runtimeId, String why) {
+    for (Schedule s : store.list()) {
+      if (!s.spec().retuneOnDrift()) {
+        continue;
+      }
+      CampaignSpec spec;
+      try {
+        spec = requests.campaignSpec(s.spec());
+      } catch (ApiException e) {
+        log.warn("schedule {}: its template cannot re-tune on drift: {}", s.id(), e.getMessage());
+        continue;
+      }
+      if (!spec.runtimeId().equals(runtimeId)) {
+        continue;
+      }
+      try {
+        Campaign c = campaigns.start(spec, "drift:" + s.id(), warmStart(s, spec));
+        store.recordStarted(s.id(), now(), c.id());
+        log.info(
+            "drift on {} ({}): schedule {} started campaign {}", runtimeId, why, s.id(), c.id());
+        return Optional.of(c);
+      } catch (ApiException e) {
+        log.info(
+            "drift on {} ({}): schedule {} started no campaign: {}",
+            runtimeId,
+            why,
+            s.id(),
+            e.getMessage());
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Takes the due run of {@code s} and starts its campaign; false when the run was taken. */
   private boolean fire(Schedule s, Instant now) {
     Instant due = s.nextRunAt().orElseThrow();

@@ -47,6 +47,8 @@ class CampaignApiValidationTest {
           zero trials            | {"runtime": "embedded", "budget": {"maxTrials": 0}}                          | budget.maxTrials
           trials not a number    | {"runtime": "embedded", "budget": {"maxTrials": "ten"}}                      | budget.maxTrials
           huge trials            | {"runtime": "embedded", "budget": {"maxTrials": 1e300}}                      | budget.maxTrials
+          live region zero       | {"runtime": "embedded", "live": {"trustRegion": 0}}                          | live.trustRegion
+          live not an object     | {"runtime": "embedded", "live": "yes"}                                       | live
           constraint no bound    | {"runtime": "embedded", "constraints": [{"metric": "accuracy"}]}           | constraints[0]
           negative window        | {"runtime": "embedded", "measurement": {"windowSeconds": -1}}               | measurement
           unknown mode           | {"runtime": "embedded", "workload": {"mode": "sideways"}}                   | workload.mode

@@ -30,7 +30,9 @@ class EmbeddedRuntimeMetricsPageTest {
                 URI.create("http://127.0.0.1:" + service.port() + "/metrics"),
                 Duration.ofSeconds(10),
                 Ticker.system())) {
-      EmbeddedRuntime runtime = (EmbeddedRuntime) service.runtimes().find("embedded").orElseThrow();
+      EmbeddedRuntime runtime =
+          (EmbeddedRuntime)
+              ((InstrumentedRuntime) service.runtimes().find("embedded").orElseThrow()).unwrap();
       EmbeddedTraffic.batchingWithACache(runtime);
       EmbeddedTraffic.send(runtime, "page", 40, 10);
 

@@ -66,7 +66,9 @@ class PrometheusServerIntegrationTest {
         Files.isExecutable(PROMETHEUS),
         PROMETHEUS + " is missing: install Debian's prometheus package (.ci/run does) to run this");
     service = Infertune.start(new ServiceConfig("127.0.0.1", 0, dir.resolve("data")));
-    runtime = (EmbeddedRuntime) service.runtimes().find("embedded").orElseThrow();
+    runtime =
+        (EmbeddedRuntime)
+            ((InstrumentedRuntime) service.runtimes().find("embedded").orElseThrow()).unwrap();
     EmbeddedTraffic.batchingWithACache(runtime);
 
     int port = freeLoopbackPort();

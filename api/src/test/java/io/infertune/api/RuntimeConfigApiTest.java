@@ -131,6 +131,27 @@ class RuntimeConfigApiTest {
   }
 
   @Test
+  void eachRuntimeHasADriftPageAndTheServiceCountsCampaignsByState() throws Exception {
+    SimulatedRuntime r = runtime();
+    HttpJson.Response res = http.get("/api/v1/runtimes/" + r.id() + "/drift");
+    assertThat(res.status()).as(res.body()).isEqualTo(200);
+    assertThat(res.json().get("intervalSeconds").asDouble()).isEqualTo(30.0);
+    List<String> series = new ArrayList<>();
+    res.json().get("series").forEach(n -> series.add(n.asText()));
+    assertThat(series)
+        .containsExactlyInAnyOrder(
+            "request_rate", "latency_p95_ms", "error_rate", "input_tokens_per_request");
+    assertThat(res.json().get("events").size()).isZero();
+    assertThat(http.get("/api/v1/runtimes/nope/drift").status()).isEqualTo(404);
+
+    HttpJson.Response metrics = http.get("/metrics");
+    assertThat(metrics.body())
+        .contains("infertune_campaigns{state=\"running\"}")
+        .contains("infertune_campaigns{state=\"completed\"}")
+        .contains("infertune_scrape_errors_total{runtime=\"embedded\"} 0.0");
+  }
+
+  @Test
   void unknownRuntimesAre404() throws Exception {
     for (HttpJson.Response res :
         List.of(

@@ -77,6 +77,7 @@ class ScheduleApiTest {
     assertThat(s.get("template")).isEqualTo(new ObjectMapper().readTree(TEMPLATE));
     assertThat(s.get("enabled").asBoolean()).isTrue();
     assertThat(s.get("warmStart").asBoolean()).isTrue();
+    assertThat(s.get("retuneOnDrift").asBoolean()).as("off unless asked").isFalse();
     assertThat(s.has("lastRunAt")).isFalse();
     // Midnight of a 29 February in Berlin, after now.
     Instant next = Instant.parse(s.get("nextRunAt").asText());
@@ -94,7 +95,7 @@ class ScheduleApiTest {
             "/api/v1/schedules/" + id,
             """
             {"name": "hourly, paused", "cron": "0 * * * *", "enabled": false, "warmStart": false,
-             "template": {"runtime": "embedded"}}
+             "retuneOnDrift": true, "template": {"runtime": "embedded"}}
             """);
     assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
     JsonNode r = replaced.json();
@@ -103,6 +104,7 @@ class ScheduleApiTest {
     assertThat(r.get("zone").asText()).as("the default zone").isEqualTo("UTC");
     assertThat(r.get("enabled").asBoolean()).isFalse();
     assertThat(r.get("warmStart").asBoolean()).isFalse();
+    assertThat(r.get("retuneOnDrift").asBoolean()).isTrue();
     assertThat(r.has("nextRunAt")).as("disabled").isFalse();
     assertThat(r.get("createdAt")).isEqualTo(s.get("createdAt"));
     assertThat(http.get("/api/v1/schedules/" + id).json()).isEqualTo(r);
@@ -152,6 +154,7 @@ class ScheduleApiTest {
           template bad metric  | {"name": "n", "cron": "0 3 * * *", "template": {"runtime": "embedded", "objective": {"metric": "joy", "direction": "maximize"}}} | template.objective.metric |
           enabled not boolean  | {"name": "n", "cron": "0 3 * * *", "enabled": "yes", "template": {"runtime": "embedded"}}       | enabled  |
           warmStart not boolean| {"name": "n", "cron": "0 3 * * *", "warmStart": 1, "template": {"runtime": "embedded"}}         | warmStart |
+          retune not boolean   | {"name": "n", "cron": "0 3 * * *", "retuneOnDrift": "y", "template": {"runtime": "embedded"}}  | retuneOnDrift |
           """)
   void badSchedulesAre400NamingTheFieldAndChangeNothing(
       String what, String body, String field, String message) throws Exception {

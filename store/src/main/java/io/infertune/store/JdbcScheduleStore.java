@@ -38,8 +38,8 @@ import javax.sql.DataSource;
  */
 public final class JdbcScheduleStore implements ScheduleStore {
   private static final String COLUMNS =
-      "id, name, cron, zone, template_json, enabled, warm_start, created_at, next_run_at,"
-          + " last_run_at, last_campaign_id, last_error";
+      "id, name, cron, zone, template_json, enabled, warm_start, retune_on_drift, created_at,"
+          + " next_run_at, last_run_at, last_campaign_id, last_error";
 
   private final Jdbc db;
 
@@ -76,7 +76,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
               con.prepareStatement(
                   "INSERT INTO schedules ("
                       + COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int i = 1;
             ps.setString(i++, schedule.id());
             i = bindSpec(ps, i, schedule.spec());
@@ -96,7 +96,10 @@ public final class JdbcScheduleStore implements ScheduleStore {
         });
   }
 
-  /** Binds name, cron, zone, template_json, enabled and warm_start from {@code first}. */
+  /**
+   * Binds name, cron, zone, template_json, enabled, warm_start and retune_on_drift from {@code
+   * first}.
+   */
   private static int bindSpec(PreparedStatement ps, int first, ScheduleSpec spec)
       throws SQLException {
     int i = first;
@@ -106,6 +109,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
     ps.setString(i++, spec.template());
     ps.setBoolean(i++, spec.enabled());
     ps.setBoolean(i++, spec.warmStart());
+    ps.setBoolean(i++, spec.retuneOnDrift());
     return i;
   }
 
@@ -153,7 +157,8 @@ public final class JdbcScheduleStore implements ScheduleStore {
               ZoneId.of(rs.getString("zone")),
               rs.getString("template_json"),
               rs.getBoolean("enabled"),
-              rs.getBoolean("warm_start"));
+              rs.getBoolean("warm_start"),
+              rs.getBoolean("retune_on_drift"));
       return new Schedule(
           id,
           spec,
@@ -181,7 +186,7 @@ public final class JdbcScheduleStore implements ScheduleStore {
           try (PreparedStatement ps =
               con.prepareStatement(
                   "UPDATE schedules SET name = ?, cron = ?, zone = ?, template_json = ?,"
-                      + " enabled = ?, warm_start = ?, next_run_at = ? WHERE id = ?")) {
+                      + " enabled = ?, warm_start = ?, retune_on_drift = ?, next_run_at = ? WHERE id = ?")) {
             int i = bindSpec(ps, 1, spec);
             ps.setObject(i++, nextRunAt.map(Jdbc::timestamp).orElse(null));
             ps.setString(i, id);

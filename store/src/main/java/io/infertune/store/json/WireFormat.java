@@ -35,6 +35,7 @@ import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.CampaignStatus;
 import io.infertune.tuner.trial.Deployment;
+import io.infertune.tuner.trial.LiveMode;
 import io.infertune.tuner.trial.PromotionPolicy;
 import io.infertune.tuner.trial.StrategySpec;
 import io.infertune.tuner.trial.Trial;
@@ -71,7 +72,9 @@ import java.util.OptionalDouble;
  *                             "distinctInputs", "zipfExponent", "seed",
  *                             "promptTokens"?, "outputTokens"?},   (length distributions as text,
  *                             "fixed:N", "uniform:A-B", "lognormal:median=M,sigma=S"; both or neither)
- *                "promotion"?: PromotionPolicy}
+ *                "promotion"?: PromotionPolicy,
+ *                "live"?: {"trustRegion"?}}   (present: measured under the runtime's real traffic,
+ *                near the incumbent, the SLO guarded every interval; trustRegion defaults to 0.2)
  * MeasurementSpec {"warmupSeconds", "windowSeconds", "sampleIntervalSeconds", "minWindowSeconds"?,
  *                "targetRelativeHalfWidth"?, "warmupStableIntervals"?, "warmupTolerance"?,
  *                "pruning"?, "remeasureIncumbentEvery"?}   (warmup and window are the maxima; each
@@ -190,6 +193,7 @@ public final class WireFormat {
     o.set("measurement", writeMeasurementSpec(s.measurement()));
     o.set("workload", writeWorkloadSpec(s.workload()));
     o.set("promotion", writePromotionPolicy(s.promotion()));
+    s.live().ifPresent(l -> o.putObject("live").put("trustRegion", l.trustRegion()));
     return o;
   }
 
@@ -229,6 +233,7 @@ public final class WireFormat {
     // Specs stored before promotion policies existed have none: they get the default.
     PromotionPolicy promotion =
         c.optional("promotion").map(WireFormat::promotionPolicy).orElse(PromotionPolicy.DEFAULT);
+    Optional<LiveMode> live = c.optional("live").map(WireFormat::liveMode);
     return c.build(
         () ->
             new CampaignSpec(
@@ -241,7 +246,8 @@ public final class WireFormat {
                 budget,
                 measurement,
                 workload,
-                promotion),
+                promotion,
+                live),
         "runtime name",
         "runtime",
         "name",
@@ -664,6 +670,13 @@ public final class WireFormat {
         "distinctInputs",
         "zipfExponent",
         "zipfExponent");
+  }
+
+  private static LiveMode liveMode(Cursor c) {
+    c.requireObject();
+    double radius =
+        c.optional("trustRegion").map(Cursor::doubleValue).orElse(LiveMode.DEFAULT.trustRegion());
+    return c.build(() -> new LiveMode(radius), "trustRegion", "trustRegion");
   }
 
   public static ObjectNode writePromotionPolicy(PromotionPolicy p) {

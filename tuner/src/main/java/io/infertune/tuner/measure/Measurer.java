@@ -1,5 +1,6 @@
 package io.infertune.tuner.measure;
 
+import io.infertune.tuner.runtime.LiveTraffic;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.runtime.Workload;
 import java.time.Duration;
@@ -114,33 +115,22 @@ public final class Measurer {
     WindowReport.End end = WindowReport.End.MAX_WINDOW;
     try (Workload.LoadSession load = workload.start(runtime.requests())) {
       long warmupStart = ticker.nanos();
-      settled = warmUp(source, spec, metric);
+      WarmUp warm = warmUp(source, spec, metric, monitor);
       warmupNanos = ticker.nanos() - warmupStart;
-      window.add(sample(source));
-      long start = window.snapshots().get(0).nanos();
-      long maxEnd = start + spec.window().toNanos();
-      long minLength = spec.minWindow().toNanos();
-      long now;
-      while ((now = ticker.nanos()) < maxEnd) {
-        ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), maxEnd - now)));
-        window.add(sample(source));
-        if (window.elapsedNanos() < minLength || ticker.nanos() >= maxEnd) {
-          continue;
-        }
-        if (spec.targetRelativeHalfWidth() > 0
-            && window
-                .interval(metric, 0.95)
-                .filter(ci -> ci.relativeHalfWidth() <= spec.targetRelativeHalfWidth())
-                .isPresent()) {
-          end = WindowReport.End.CONVERGED;
-          break;
-        }
-        if (monitor.check(new WindowProgress(window)).isPresent()) {
-          end = WindowReport.End.STOPPED;
-          break;
-        }
+      settled = warm.settled();
+      if (warm.stopped().isPresent()) {
+        // Stopped while warming up (a live campaign's SLO guard): what the warm-up saw is all
+        // there is to record, and it was measured with the configuration in force.
+        window = warm.stopped().get();
+        end = WindowReport.End.STOPPED;
+      } else {
+        end = sampleWindow(source, window, spec, metric, monitor);
       }
-      if (load.submitted() == 0) {
+      if (workload instanceof LiveTraffic && !anyCompleted(window)) {
+        throw new MeasurementException(
+            "no request completed during the window: a live campaign measures the runtime's own"
+                + " traffic, and there was none");
+      } else if (!(workload instanceof LiveTraffic) && load.submitted() == 0) {
         throw new MeasurementException("the workload sent no request during the window");
       }
     }
@@ -154,17 +144,68 @@ public final class Measurer {
                 end));
   }
 
+  private boolean anyCompleted(SampledWindow window) {
+    try {
+      return summarize(window.snapshots()).value(Metrics.THROUGHPUT_RPS).orElse(0) > 0;
+    } catch (MeasurementException e) {
+      return false;
+    }
+  }
+
+  /** The window after the warm-up: sampled every interval until it ends one way or another. */
+  private WindowReport.End sampleWindow(
+      MetricSource source,
+      SampledWindow window,
+      MeasurementSpec spec,
+      String metric,
+      WindowMonitor monitor)
+      throws MeasurementException, InterruptedException {
+    window.add(sample(source));
+    long start = window.snapshots().get(0).nanos();
+    long maxEnd = start + spec.window().toNanos();
+    long minLength = spec.minWindow().toNanos();
+    long now;
+    while ((now = ticker.nanos()) < maxEnd) {
+      ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), maxEnd - now)));
+      window.add(sample(source));
+      if (monitor.everyInterval() && monitor.check(new WindowProgress(window)).isPresent()) {
+        return WindowReport.End.STOPPED;
+      }
+      if (window.elapsedNanos() < minLength || ticker.nanos() >= maxEnd) {
+        continue;
+      }
+      if (spec.targetRelativeHalfWidth() > 0
+          && window
+              .interval(metric, 0.95)
+              .filter(ci -> ci.relativeHalfWidth() <= spec.targetRelativeHalfWidth())
+              .isPresent()) {
+        return WindowReport.End.CONVERGED;
+      }
+      if (!monitor.everyInterval() && monitor.check(new WindowProgress(window)).isPresent()) {
+        return WindowReport.End.STOPPED;
+      }
+    }
+    return WindowReport.End.MAX_WINDOW;
+  }
+
+  /**
+   * How a warm-up went: whether the stability test ended it before its maximum, and, when a monitor
+   * stopped it, what it had sampled.
+   */
+  private record WarmUp(boolean settled, Optional<SampledWindow> stopped) {}
+
   /**
    * The warm-up: sleeps through it, or samples {@code metric} per interval until its last k values
-   * are stable.
-   *
-   * @return whether the stability test ended it before its maximum
+   * are stable. A monitor consulted {@link WindowMonitor#everyInterval() every interval} makes it
+   * sample per interval too, and may stop it.
    */
-  private boolean warmUp(MetricSource source, MeasurementSpec spec, String metric)
+  private WarmUp warmUp(
+      MetricSource source, MeasurementSpec spec, String metric, WindowMonitor monitor)
       throws MeasurementException, InterruptedException {
-    if (!spec.stableWarmup()) {
+    boolean guarded = monitor.everyInterval();
+    if (!spec.stableWarmup() && !guarded) {
       ticker.sleep(spec.warmup());
-      return false;
+      return new WarmUp(false, Optional.empty());
     }
     SampledWindow w = new SampledWindow(this);
     long end = ticker.nanos() + spec.warmup().toNanos();
@@ -173,16 +214,22 @@ public final class Measurer {
     while ((now = ticker.nanos()) < end) {
       ticker.sleep(Duration.ofNanos(Math.min(spec.sampleInterval().toNanos(), end - now)));
       w.add(sample(source));
+      if (guarded && monitor.check(new WindowProgress(w, true)).isPresent()) {
+        return new WarmUp(false, Optional.of(w));
+      }
+      if (!spec.stableWarmup()) {
+        continue;
+      }
       double[] v = w.values(metric);
       if (ticker.nanos() < end
           && v.length >= spec.warmupStableIntervals()
           && stable(
               Arrays.copyOfRange(v, v.length - spec.warmupStableIntervals(), v.length),
               spec.warmupTolerance())) {
-        return true;
+        return new WarmUp(true, Optional.empty());
       }
     }
-    return false;
+    return new WarmUp(false, Optional.empty());
   }
 
   /**
@@ -225,6 +272,17 @@ public final class Measurer {
       e = c;
     }
     return false;
+  }
+
+  /**
+   * The vocabulary's metrics over the stretch between two snapshots of one source, for watchers
+   * that sample a runtime outside any trial (drift detection).
+   *
+   * @throws MeasurementException when the snapshots span no time or nothing completed between them
+   */
+  public Measurement between(MetricSnapshot earlier, MetricSnapshot later)
+      throws MeasurementException {
+    return summarize(List.of(earlier, later));
   }
 
   /** Derives the vocabulary's metrics from a window's snapshots (at least two). */

@@ -68,6 +68,11 @@ final class SampledWindow {
     return summary;
   }
 
+  /** The last interval's measurement; empty before two snapshots or when nothing completed. */
+  Optional<Measurement> lastInterval() {
+    return perInterval.isEmpty() ? Optional.empty() : perInterval.get(perInterval.size() - 1);
+  }
+
   /** {@code metric}'s value in each interval that has one, in order. */
   double[] values(String metric) {
     String counter = rateCounter(metric);

@@ -13,8 +13,15 @@ import java.util.Optional;
 public final class WindowProgress {
   private final SampledWindow window;
 
+  private final boolean warmingUp;
+
   WindowProgress(SampledWindow window) {
+    this(window, false);
+  }
+
+  WindowProgress(SampledWindow window, boolean warmingUp) {
     this.window = Objects.requireNonNull(window, "window");
+    this.warmingUp = warmingUp;
   }
 
   /** The window's length so far (warm-up excluded). */
@@ -30,6 +37,20 @@ public final class WindowProgress {
   /** The measurement so far; empty while nothing has completed. */
   public Optional<Measurement> measurement() {
     return window.summary();
+  }
+
+  /**
+   * The last sampling interval on its own: what the runtime did in the most recent {@code
+   * sampleInterval}, for checks that must react to one bad interval (a live campaign's SLO guard)
+   * rather than to the window's average; empty when nothing completed in it.
+   */
+  public Optional<Measurement> lastInterval() {
+    return window.lastInterval();
+  }
+
+  /** Whether this progress comes from the warm-up, which is discarded from the measurement. */
+  public boolean warmingUp() {
+    return warmingUp;
   }
 
   /**

@@ -7,9 +7,12 @@ import io.infertune.tuner.measure.WindowMonitor;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.runtime.ApplyFailedException;
+import io.infertune.tuner.runtime.LiveTraffic;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.space.Configuration;
+import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.space.TrustRegion;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.strategy.SearchStrategy;
 import io.infertune.tuner.strategy.StrategyContext;
@@ -64,6 +67,10 @@ public final class CampaignRunner {
   private final Supplier<String> deploymentIds;
 
   private volatile boolean stopRequested;
+
+  /** The promoter's load: the campaign's workload, or live traffic (set when the campaign runs). */
+  private volatile Workload liveOrLoad;
+
   private SearchStrategy strategy;
 
   /** The thread while it measures: the only time a stop interrupts it (guarded by itself). */
@@ -125,6 +132,8 @@ public final class CampaignRunner {
             .findFirst()
             .map(Trial::configuration)
             .orElseGet(runtime::current);
+    this.original = original;
+    this.liveOrLoad = workload(spec);
 
     SearchStrategy strategy;
     try {
@@ -133,7 +142,7 @@ public final class CampaignRunner {
               strategies.create(
                   spec.strategy().type(),
                   new StrategyContext(
-                      spec.space(),
+                      searchSpace(spec, original),
                       spec.objective(),
                       spec.constraints(),
                       spec.strategy().seed(),
@@ -178,7 +187,7 @@ public final class CampaignRunner {
                   trials.size(),
                   stale.get().trial().configuration(),
                   false,
-                  TrialPlan.remeasure(stale.get().trial()));
+                  TrialPlan.remeasure(stale.get().trial(), spec));
           trials.add(again);
           strategy.tell(again);
           continue;
@@ -210,6 +219,21 @@ public final class CampaignRunner {
       return finish(campaign, CampaignStatus.FAILED, "internal error: " + e, trials, original);
     }
     return conclude(campaign, endMessage, trials, original);
+  }
+
+  /**
+   * Where the strategy searches: the spec's space, or for a live campaign its trust region around
+   * the configuration in force at the start.
+   */
+  private static SearchSpace searchSpace(CampaignSpec spec, Configuration original) {
+    return spec.live()
+        .map(l -> TrustRegion.around(spec.space(), original, l.trustRegion()))
+        .orElse(spec.space());
+  }
+
+  /** What drives the load: the spec's workload, or nothing for a live campaign (real traffic). */
+  private Workload workload(CampaignSpec spec) {
+    return spec.live().isPresent() ? LiveTraffic.INSTANCE : workload;
   }
 
   /** Strategies that hold threads (the genetic engine) are closed with their campaign. */
@@ -248,21 +272,26 @@ public final class CampaignRunner {
    * How a trial is measured beyond the spec: whether it may be pruned (against which incumbent),
    * and whether it re-measures an earlier trial.
    */
-  private record TrialPlan(Optional<Pruning> pruning, Optional<Trial> remeasures) {
-    /** Measured in full: the baseline, or a campaign without pruning. */
-    static final TrialPlan FULL = new TrialPlan(Optional.empty(), Optional.empty());
+  private record TrialPlan(Optional<Pruning> pruning, Optional<Trial> remeasures, boolean guarded) {
+    /** Measured in full, unguarded: the baseline (the configuration in force at the start). */
+    static final TrialPlan FULL = new TrialPlan(Optional.empty(), Optional.empty(), false);
 
-    /** A proposal of the strategy: prunable when the spec says so. */
+    /** A proposal of the strategy: prunable when the spec says so, guarded when live. */
     static TrialPlan explore(List<Trial> trials, CampaignSpec spec) {
-      return spec.measurement().pruning()
-          ? new TrialPlan(
-              Optional.of(new Pruning(Incumbent.of(trials, spec.objective()))), Optional.empty())
-          : FULL;
+      return new TrialPlan(
+          spec.measurement().pruning()
+              ? Optional.of(new Pruning(Incumbent.of(trials, spec.objective())))
+              : Optional.empty(),
+          Optional.empty(),
+          spec.live().isPresent());
     }
 
-    /** A re-measurement of {@code earlier}: measured in full, never pruned against itself. */
-    static TrialPlan remeasure(Trial earlier) {
-      return new TrialPlan(Optional.empty(), Optional.of(earlier));
+    /**
+     * A re-measurement of {@code earlier}: measured in full, never pruned against itself, guarded
+     * when live.
+     */
+    static TrialPlan remeasure(Trial earlier, CampaignSpec spec) {
+      return new TrialPlan(Optional.empty(), Optional.of(earlier), spec.live().isPresent());
     }
   }
 
@@ -285,14 +314,27 @@ public final class CampaignRunner {
       runtime.apply(config);
       Optional<Pruner> pruner =
           plan.pruning().map(p -> new Pruner(spec.objective(), spec.constraints(), p.incumbent()));
-      Measurement m =
-          measureInterruptibly(spec, pruner.<WindowMonitor>map(p -> p).orElse(WindowMonitor.NONE));
-      Optional<String> pruned = pruner.flatMap(Pruner::reason);
+      Optional<SloGuard> guard =
+          plan.guarded() ? Optional.of(new SloGuard(spec.constraints())) : Optional.empty();
+      WindowMonitor monitor =
+          WindowMonitor.firstOf(
+              guard.<WindowMonitor>map(g -> g).orElse(WindowMonitor.NONE),
+              pruner.<WindowMonitor>map(p -> p).orElse(WindowMonitor.NONE),
+              spec.measurement().minWindow());
+      Measurement m = measureInterruptibly(spec, monitor);
+      Optional<String> breach = guard.flatMap(SloGuard::breach);
+      Optional<String> pruned = breach.isPresent() ? breach : pruner.flatMap(Pruner::reason);
       OptionalDouble partial = spec.objective().valueIn(m);
+      if (breach.isPresent()) {
+        // Production traffic is suffering: the incumbent goes back before anything else.
+        restore(config, original);
+      }
       done =
           pruned.isPresent() && partial.isPresent()
               ? trial.pruned(m, partial.getAsDouble(), pruned.get(), now())
-              : score(trial, m, spec.objective(), spec.constraints());
+              : pruned.isPresent() && breach.isPresent()
+                  ? trial.ended(TrialStatus.FAILED, breach.get(), now())
+                  : score(trial, m, spec.objective(), spec.constraints());
       if (plan.remeasures().isPresent()) {
         done =
             done.withNote("re-measures the incumbent, trial " + plan.remeasures().get().number());
@@ -322,13 +364,25 @@ public final class CampaignRunner {
     return done;
   }
 
+  /** The configuration the campaign found in force (its baseline's), set when the campaign runs. */
+  private volatile Configuration original;
+
+  /** Puts {@code incumbent} back after a breach of a live trial running {@code tried}. */
+  private void restore(Configuration tried, Configuration incumbent) {
+    try {
+      runtime.apply(incumbent);
+    } catch (ApplyFailedException e) {
+      log.error("restoring the incumbent after an SLO breach of {} failed", tried, e);
+    }
+  }
+
   /** Measures with the thread open to a stop's interrupt, and only then. */
   private Measurement measureInterruptibly(CampaignSpec spec, WindowMonitor monitor)
       throws MeasurementException, InterruptedException {
     return interruptibly(
         () ->
             measurer.measure(
-                runtime, workload, spec.measurement(), spec.objective().metric(), monitor));
+                runtime, workload(spec), spec.measurement(), spec.objective().metric(), monitor));
   }
 
   /** A measurement that a stop may interrupt. */
@@ -463,7 +517,7 @@ public final class CampaignRunner {
   /** One promotion or watch window, open to a stop's interrupt as a trial's measurement is. */
   private Measurement measureWindow(io.infertune.tuner.measure.MeasurementSpec window)
       throws MeasurementException, InterruptedException {
-    return interruptibly(() -> measurer.measure(runtime, workload, window));
+    return interruptibly(() -> measurer.measure(runtime, liveOrLoad, window));
   }
 
   /** Stores a deployment, then tells the listeners (metrics count pushes and rollbacks). */

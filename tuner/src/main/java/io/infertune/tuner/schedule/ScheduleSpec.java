@@ -19,14 +19,30 @@ import java.util.Objects;
  * @param enabled whether the schedule fires
  * @param warmStart whether a campaign it starts first tells its strategy the trials of the
  *     runtime's earlier campaigns
+ * @param retuneOnDrift whether a drift event on the template's runtime (a change of its live
+ *     latency, request rate or input size) starts the template's campaign at once, outside the
+ *     cron; independent of {@code enabled}, which governs the cron alone, so a disabled schedule
+ *     with this set re-tunes on drift only
  */
 public record ScheduleSpec(
-    String name, String cron, ZoneId zone, String template, boolean enabled, boolean warmStart) {
+    String name,
+    String cron,
+    ZoneId zone,
+    String template,
+    boolean enabled,
+    boolean warmStart,
+    boolean retuneOnDrift) {
   /** The longest cron expression kept (the column's width). */
   public static final int MAX_CRON_LENGTH = 255;
 
   /** The longest time-zone id kept (the column's width). */
   public static final int MAX_ZONE_LENGTH = 64;
+
+  /** A schedule that runs on its cron only. */
+  public ScheduleSpec(
+      String name, String cron, ZoneId zone, String template, boolean enabled, boolean warmStart) {
+    this(name, cron, zone, template, enabled, warmStart, false);
+  }
 
   public ScheduleSpec {
     Objects.requireNonNull(name, "name");

@@ -8,12 +8,15 @@ import io.infertune.tuner.space.Names;
 import io.infertune.tuner.space.SearchSpace;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Everything an operator says about a campaign; immutable once the campaign starts.
  *
  * @param space the knobs to tune and their ranges (a sub-space of the runtime's knobs)
  * @param promotion how the best configuration is compared, pushed and watched at the end
+ * @param live present for a campaign measured under the runtime's real traffic, near the incumbent,
+ *     with the SLO guarded every interval; its {@code workload} is then not driven
  */
 public record CampaignSpec(
     String name,
@@ -25,7 +28,8 @@ public record CampaignSpec(
     Budget budget,
     MeasurementSpec measurement,
     WorkloadSpec workload,
-    PromotionPolicy promotion) {
+    PromotionPolicy promotion,
+    Optional<LiveMode> live) {
 
   public CampaignSpec {
     Objects.requireNonNull(name, "name");
@@ -46,6 +50,33 @@ public record CampaignSpec(
     Objects.requireNonNull(measurement, "measurement");
     Objects.requireNonNull(workload, "workload");
     Objects.requireNonNull(promotion, "promotion");
+    Objects.requireNonNull(live, "live");
+  }
+
+  /** A spec of an offline campaign (Infertune drives the load). */
+  public CampaignSpec(
+      String name,
+      String runtimeId,
+      SearchSpace space,
+      Objective objective,
+      List<Constraint> constraints,
+      StrategySpec strategy,
+      Budget budget,
+      MeasurementSpec measurement,
+      WorkloadSpec workload,
+      PromotionPolicy promotion) {
+    this(
+        name,
+        runtimeId,
+        space,
+        objective,
+        constraints,
+        strategy,
+        budget,
+        measurement,
+        workload,
+        promotion,
+        Optional.empty());
   }
 
   /** A spec with the {@link PromotionPolicy#DEFAULT default promotion}. */
@@ -75,6 +106,32 @@ public record CampaignSpec(
   /** A copy with another promotion policy. */
   public CampaignSpec withPromotion(PromotionPolicy p) {
     return new CampaignSpec(
-        name, runtimeId, space, objective, constraints, strategy, budget, measurement, workload, p);
+        name,
+        runtimeId,
+        space,
+        objective,
+        constraints,
+        strategy,
+        budget,
+        measurement,
+        workload,
+        p,
+        live);
+  }
+
+  /** A copy measured live, under the runtime's real traffic ({@code mode}), or offline (empty). */
+  public CampaignSpec withLive(Optional<LiveMode> mode) {
+    return new CampaignSpec(
+        name,
+        runtimeId,
+        space,
+        objective,
+        constraints,
+        strategy,
+        budget,
+        measurement,
+        workload,
+        promotion,
+        mode);
   }
 }

@@ -57,10 +57,10 @@ public abstract class ScheduleStoreContract {
         true);
   }
 
-  /** A disabled spec in another zone, without warm start. */
+  /** A disabled spec in another zone, without warm start, that re-tunes on drift. */
   public static ScheduleSpec otherSpec() {
     return new ScheduleSpec(
-        "hourly", "0 * * * *", ZoneOffset.UTC, "{\"runtime\": \"sim\"}", false, false);
+        "hourly", "0 * * * *", ZoneOffset.UTC, "{\"runtime\": \"sim\"}", false, false, true);
   }
 
   protected static Schedule schedule(String id, Instant createdAt) {
