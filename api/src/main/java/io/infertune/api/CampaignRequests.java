@@ -87,7 +87,8 @@ public final class CampaignRequests {
     fitDefaultMinWindow(merged, (ObjectNode) body);
     CampaignSpec spec;
     try {
-      spec = WireFormat.readCampaignSpec(merged);
+      // Strictly: a misspelt member (maxTrails) must not let its default silently stand in.
+      spec = WireFormat.readStrictly(merged, "", WireFormat::readCampaignSpec);
     } catch (FieldException e) {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }

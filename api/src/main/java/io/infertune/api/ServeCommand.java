@@ -21,8 +21,29 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--host",
       description =
-          "Address to bind (default: ${DEFAULT-VALUE}, reachable from this machine only).")
+          "Address to bind (default: ${DEFAULT-VALUE}, reachable from this machine only). Any"
+              + " other address needs an API token (infertune token create).")
   String host = "127.0.0.1";
+
+  @Option(
+      names = "--metrics-auth",
+      description = "/metrics needs a token too (a viewer's) whenever the API does.")
+  boolean metricsAuth = SecurityConfig.SERVE_DEFAULTS.metricsAuth();
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "PER_SECOND",
+      description =
+          "API requests per second allowed to each token or client address (default:"
+              + " ${DEFAULT-VALUE}; 0: no limit).")
+  double rateLimit = SecurityConfig.SERVE_DEFAULTS.requestsPerSecond();
+
+  @Option(
+      names = "--rate-burst",
+      paramLabel = "N",
+      description =
+          "Requests a caller may make at once beyond the rate (default: ${DEFAULT-VALUE}).")
+  int rateBurst = SecurityConfig.SERVE_DEFAULTS.burst();
 
   @Option(
       names = "--data-dir",
@@ -51,11 +72,24 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServiceConfig config;
+    try {
+      config =
+          new ServiceConfig(
+              host, port, dataDir, new SecurityConfig(metricsAuth, rateLimit, rateBurst));
+    } catch (IllegalArgumentException e) {
+      System.err.println("infertune serve: " + e.getMessage());
+      return 2;
+    }
     List<HttpRuntimeAdapter> launched =
         HttpRuntimes.launch(runtimeProfiles, profileDir, runtimeVariables, dataDir);
     Infertune service;
     try {
-      service = Infertune.start(new ServiceConfig(host, port, dataDir), launched);
+      service = Infertune.start(config, launched);
+    } catch (RefusedToStartException e) {
+      launched.forEach(HttpRuntimeAdapter::close);
+      System.err.println("infertune serve: " + e.getMessage());
+      return 2;
     } catch (Exception e) {
       launched.forEach(HttpRuntimeAdapter::close);
       throw e;
