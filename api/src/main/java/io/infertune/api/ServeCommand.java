@@ -10,11 +10,15 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code infertune serve}: the long-running service. */
 @Command(name = "serve", description = "Run the Infertune service (REST API, metrics).")
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
   int port = 8080;
 
@@ -78,7 +82,7 @@ final class ServeCommand implements Callable<Integer> {
           new ServiceConfig(
               host, port, dataDir, new SecurityConfig(metricsAuth, rateLimit, rateBurst));
     } catch (IllegalArgumentException e) {
-      System.err.println("infertune serve: " + e.getMessage());
+      spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;
     }
     List<HttpRuntimeAdapter> launched =
@@ -88,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
       service = Infertune.start(config, launched);
     } catch (RefusedToStartException e) {
       launched.forEach(HttpRuntimeAdapter::close);
-      System.err.println("infertune serve: " + e.getMessage());
+      spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;
     } catch (Exception e) {
       launched.forEach(HttpRuntimeAdapter::close);
