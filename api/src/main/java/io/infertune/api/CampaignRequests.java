@@ -112,6 +112,9 @@ public final class CampaignRequests {
         && window.isNumber()
         && min != null
         && min.isNumber()
+        // A number JSON cannot hold (1e999 reads as infinity) is the reader's to refuse.
+        && Double.isFinite(window.doubleValue())
+        && Double.isFinite(min.doubleValue())
         && window.decimalValue().compareTo(min.decimalValue()) < 0) {
       m.set("minWindowSeconds", window);
     }
