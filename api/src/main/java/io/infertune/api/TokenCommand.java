@@ -59,7 +59,8 @@ final class TokenCommand implements Runnable {
             "cannot open the database in "
                 + dataDir.toAbsolutePath().normalize()
                 + " (is the service running? stop it first): "
-                + e.getMessage());
+                // Flyway's message goes on for lines; the first says what happened.
+                + e.getMessage().lines().findFirst().orElse(""));
         return Optional.empty();
       }
     }
