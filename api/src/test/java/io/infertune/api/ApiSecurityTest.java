@@ -182,6 +182,25 @@ class ApiSecurityTest {
   }
 
   @Test
+  void pathTricksDoNotGetPastTheGuard() throws Exception {
+    BearerHttp http = serve(enforced(SecurityConfig.UNLIMITED));
+    for (String path :
+        new String[] {
+          "/api/v1/things/",
+          "/api/v1/../v1/things",
+          "/x/../api/v1/things",
+          "//api/v1/things",
+          "/%61pi/v1/things",
+          "/api/v1/thing%73",
+          "/api/v1/things?x=/health",
+          "/api/v1/things;/health"
+        }) {
+      int status = http.get(path, null).status();
+      assertThat(status).as(path).isIn(400, 401, 404);
+    }
+  }
+
+  @Test
   void aViewerReadsAndIsRefusedChangesWith403() throws Exception {
     BearerHttp http = serve(enforced(SecurityConfig.UNLIMITED));
     assertThat(http.get("/api/v1/things", VIEWER).status()).isEqualTo(200);
