@@ -1,6 +1,5 @@
 package io.infertune.api;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -49,6 +48,7 @@ public final class ApiVerticle extends VerticleBase {
   private final Scheduler scheduler;
   private final PrometheusMeterRegistry registry;
   private final DriftWatcher drift;
+  private final ApiSecurity security;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
 
@@ -60,7 +60,8 @@ public final class ApiVerticle extends VerticleBase {
       StudyService studies,
       Scheduler scheduler,
       PrometheusMeterRegistry registry,
-      DriftWatcher drift) {
+      DriftWatcher drift,
+      ApiSecurity security) {
     this.config = config;
     this.store = store;
     this.runtimes = runtimes;
@@ -70,11 +71,14 @@ public final class ApiVerticle extends VerticleBase {
     this.scheduler = scheduler;
     this.registry = registry;
     this.drift = drift;
+    this.security = security;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    // First: who may call, how often, and the audit record, before a body is read.
+    security.mount(vertx, router);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     router.get("/health").handler(this::health);
     router.get("/metrics").blockingHandler(this::metrics, false);
@@ -206,16 +210,7 @@ public final class ApiVerticle extends VerticleBase {
   }
 
   private JsonNode readBody(RoutingContext ctx) {
-    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
-      throw ApiException.badRequest(null, "a JSON body is required");
-    }
-    try {
-      return mapper.readTree(ctx.body().buffer().getBytes());
-    } catch (JacksonException e) {
-      throw ApiException.badRequest(null, "the body is not valid JSON: " + e.getOriginalMessage());
-    } catch (java.io.IOException e) {
-      throw ApiException.badRequest(null, "the body could not be read: " + e.getMessage());
-    }
+    return RequestBodies.json(ctx);
   }
 
   private void onFailure(RoutingContext ctx) {

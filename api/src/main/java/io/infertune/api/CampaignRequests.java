@@ -87,7 +87,8 @@ public final class CampaignRequests {
     fitDefaultMinWindow(merged, (ObjectNode) body);
     CampaignSpec spec;
     try {
-      spec = WireFormat.readCampaignSpec(merged);
+      // Strictly: a misspelt member (maxTrails) must not let its default silently stand in.
+      spec = WireFormat.readStrictly(merged, "", WireFormat::readCampaignSpec);
     } catch (FieldException e) {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }
@@ -111,6 +112,9 @@ public final class CampaignRequests {
         && window.isNumber()
         && min != null
         && min.isNumber()
+        // A number JSON cannot hold (1e999 reads as infinity) is the reader's to refuse.
+        && Double.isFinite(window.doubleValue())
+        && Double.isFinite(min.doubleValue())
         && window.decimalValue().compareTo(min.decimalValue()) < 0) {
       m.set("minWindowSeconds", window);
     }

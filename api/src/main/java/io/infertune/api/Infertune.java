@@ -68,11 +68,20 @@ public final class Infertune implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
   private final Vertx vertx;
+  private final ApiSecurity security;
   private final ApiVerticle api;
 
   private Infertune(ServiceConfig config, List<? extends RuntimeAdapter> launched)
       throws Exception {
     Files.createDirectories(config.dataDir());
+    // One pool and one schema migration for the stores of the service's database.
+    stores = TrialStores.openAllH2(config.dataDir());
+    try {
+      security = ApiSecurity.forService(config, stores.tokens(), stores.audit(), Ticker.system());
+    } catch (RuntimeException e) {
+      stores.close();
+      throw e;
+    }
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -82,8 +91,6 @@ public final class Infertune implements AutoCloseable {
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
 
-    // One pool and one schema migration for the three stores of the service's database.
-    stores = TrialStores.openAllH2(config.dataDir());
     store = stores.trials();
     studyStore = stores.studies();
     studies =
@@ -148,7 +155,15 @@ public final class Infertune implements AutoCloseable {
             DriftWatcher.Settings.DEFAULT);
     api =
         new ApiVerticle(
-            config, store, runtimes, campaigns, studies, scheduler, registry, driftWatcher);
+            config,
+            store,
+            runtimes,
+            campaigns,
+            studies,
+            scheduler,
+            registry,
+            driftWatcher,
+            security);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // One thread, fixed delay: ticks never overlap, and a slow one delays the next.
     schedulerTimer =
@@ -214,6 +229,7 @@ public final class Infertune implements AutoCloseable {
   /**
    * Starts the service; returns once it listens.
    *
+   * @throws RefusedToStartException when it would listen beyond loopback without API tokens
    * @throws Exception when the store, the runtime or the port cannot be opened
    */
   public static Infertune start(ServiceConfig config) throws Exception {
@@ -224,6 +240,7 @@ public final class Infertune implements AutoCloseable {
    * Starts the service with runtimes that live outside it as well ({@code http} adapters), which it
    * registers and, from then on, owns: closing the service closes them.
    *
+   * @throws RefusedToStartException when it would listen beyond loopback without API tokens
    * @throws Exception when the store, the runtime or the port cannot be opened
    */
   public static Infertune start(ServiceConfig config, List<? extends RuntimeAdapter> launched)

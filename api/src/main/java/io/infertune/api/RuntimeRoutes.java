@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -114,6 +115,7 @@ final class RuntimeRoutes {
     if (!body.isObject()) {
       throw ApiException.badRequest(null, "the body must be a JSON object");
     }
+    RequestBodies.requireKnownMembers(body, "", Set.of("configuration", "reason"));
     JsonNode json = body.get("configuration");
     if (json == null || json.isNull() || !json.isObject() || json.isEmpty()) {
       throw ApiException.badRequest(
@@ -159,6 +161,7 @@ final class RuntimeRoutes {
       if (!body.isObject()) {
         throw ApiException.badRequest(null, "the body must be a JSON object");
       }
+      RequestBodies.requireKnownMembers(body, "", Set.of("reason"));
       reason = reason(body);
     }
     Optional<String> why = reason;

@@ -8,6 +8,7 @@ import io.infertune.tuner.trial.CampaignSpec;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Turns the body of {@code POST} or {@code PUT /api/v1/schedules} into a {@link ScheduleSpec}, and
@@ -17,17 +18,21 @@ import java.util.Optional;
  *
  * <pre>
  * {"name": "...", "cron": "0 3 * * *", "zone": "UTC", "template": {campaign request},
- *  "enabled": true, "warmStart": true}
+ *  "enabled": true, "warmStart": true, "retuneOnDrift": false}
  * </pre>
  *
- * {@code zone} (default UTC), {@code enabled} and {@code warmStart} (default true) may be left out;
- * unknown members are ignored, as everywhere in the API.
+ * {@code zone} (default UTC), {@code enabled} and {@code warmStart} (default true), {@code
+ * retuneOnDrift} (default false) may be left out; an unknown member, here or in the template, is
+ * refused (400 naming it), as everywhere in the API.
  *
  * @implNote thread-safe.
  */
 final class ScheduleRequests {
   /** The default zone, by its region id: shown as {@code UTC} (not {@code Z}, as an offset). */
   private static final ZoneId UTC = ZoneId.of("UTC");
+
+  private static final Set<String> MEMBERS =
+      Set.of("name", "cron", "zone", "template", "enabled", "warmStart", "retuneOnDrift");
 
   private final CampaignRequests campaigns;
 
@@ -44,6 +49,7 @@ final class ScheduleRequests {
     if (body == null || !body.isObject()) {
       throw ApiException.badRequest(null, "the body must be a JSON object");
     }
+    RequestBodies.requireKnownMembers(body, "", MEMBERS);
     String name = requiredText(body, "name");
     if (name.isBlank() || name.length() > 200) {
       throw ApiException.badRequest("name", "name must be 1-200 characters");

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * Scheduled campaigns over REST:
  *
  * <pre>
- * POST   /api/v1/schedules        {"name", "cron", "zone"?, "template", "enabled"?, "warmStart"?}
+ * POST   /api/v1/schedules        {"name", "cron", "zone"?, "template", "enabled"?, "warmStart"?, "retuneOnDrift"?}
  *                                 → 201 {"id", "nextRunAt", ...}
  * GET    /api/v1/schedules        all, newest first
  * GET    /api/v1/schedules/{id}   one, with its next and last run

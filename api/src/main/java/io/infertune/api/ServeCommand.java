@@ -10,19 +10,44 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code infertune serve}: the long-running service. */
 @Command(name = "serve", description = "Run the Infertune service (REST API, metrics).")
 final class ServeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--port", description = "HTTP port (default: ${DEFAULT-VALUE}).")
   int port = 8080;
 
   @Option(
       names = "--host",
       description =
-          "Address to bind (default: ${DEFAULT-VALUE}, reachable from this machine only).")
+          "Address to bind (default: ${DEFAULT-VALUE}, reachable from this machine only). Any"
+              + " other address needs an API token (infertune token create).")
   String host = "127.0.0.1";
+
+  @Option(
+      names = "--metrics-auth",
+      description = "/metrics needs a token too (a viewer's) whenever the API does.")
+  boolean metricsAuth = SecurityConfig.SERVE_DEFAULTS.metricsAuth();
+
+  @Option(
+      names = "--rate-limit",
+      paramLabel = "PER_SECOND",
+      description =
+          "API requests per second allowed to each token or client address (default:"
+              + " ${DEFAULT-VALUE}; 0: no limit).")
+  double rateLimit = SecurityConfig.SERVE_DEFAULTS.requestsPerSecond();
+
+  @Option(
+      names = "--rate-burst",
+      paramLabel = "N",
+      description =
+          "Requests a caller may make at once beyond the rate (default: ${DEFAULT-VALUE}).")
+  int rateBurst = SecurityConfig.SERVE_DEFAULTS.burst();
 
   @Option(
       names = "--data-dir",
@@ -51,11 +76,24 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    ServiceConfig config;
+    try {
+      config =
+          new ServiceConfig(
+              host, port, dataDir, new SecurityConfig(metricsAuth, rateLimit, rateBurst));
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
+      return 2;
+    }
     List<HttpRuntimeAdapter> launched =
         HttpRuntimes.launch(runtimeProfiles, profileDir, runtimeVariables, dataDir);
     Infertune service;
     try {
-      service = Infertune.start(new ServiceConfig(host, port, dataDir), launched);
+      service = Infertune.start(config, launched);
+    } catch (RefusedToStartException e) {
+      launched.forEach(HttpRuntimeAdapter::close);
+      spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
+      return 2;
     } catch (Exception e) {
       launched.forEach(HttpRuntimeAdapter::close);
       throw e;

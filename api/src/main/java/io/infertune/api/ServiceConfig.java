@@ -7,16 +7,24 @@ import java.util.Objects;
  * How the service runs.
  *
  * @param host the address to bind; 127.0.0.1 by default so that nothing outside the machine reaches
- *     an API without authentication
+ *     an API without authentication. Any other address needs API tokens: the service refuses to
+ *     start without one ({@link RefusedToStartException})
  * @param port the HTTP port; 0 picks a free one
  * @param dataDir where the H2 database and extracted model files live
+ * @param security how the API is guarded beyond tokens: rate limits, {@code /metrics}
  */
-public record ServiceConfig(String host, int port, Path dataDir) {
+public record ServiceConfig(String host, int port, Path dataDir, SecurityConfig security) {
   public ServiceConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(security, "security");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
+  }
+
+  /** Without rate limits and with an open {@code /metrics} ({@link SecurityConfig#UNLIMITED}). */
+  public ServiceConfig(String host, int port, Path dataDir) {
+    this(host, port, dataDir, SecurityConfig.UNLIMITED);
   }
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -69,7 +70,7 @@ final class StudyRoutes {
   private void create(RoutingContext ctx) {
     StudySpec spec;
     try {
-      spec = WireFormat.readStudySpec(bodyReader.apply(ctx));
+      spec = WireFormat.readStrictly(bodyReader.apply(ctx), "", WireFormat::readStudySpec);
     } catch (FieldException e) {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }
@@ -121,6 +122,7 @@ final class StudyRoutes {
     if (!body.isObject()) {
       throw ApiException.badRequest(null, "the body must be a JSON object");
     }
+    RequestBodies.requireKnownMembers(body, "", Set.of("count"));
     JsonNode n = body.get("count");
     if (n == null || n.isNull()) {
       return 1;
@@ -136,7 +138,7 @@ final class StudyRoutes {
     String trialId = ctx.pathParam("trialId");
     TrialOutcome outcome;
     try {
-      outcome = WireFormat.readTrialOutcome(bodyReader.apply(ctx));
+      outcome = WireFormat.readStrictly(bodyReader.apply(ctx), "", WireFormat::readTrialOutcome);
     } catch (FieldException e) {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }

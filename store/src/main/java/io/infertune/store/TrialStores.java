@@ -71,8 +71,8 @@ public final class TrialStores {
   }
 
   /**
-   * The service's three stores in the H2 file database {@code <dataDir>/infertune.mv.db}, over one
-   * pool, migrated once.
+   * The service's stores in the H2 file database {@code <dataDir>/infertune.mv.db}, over one pool,
+   * migrated once.
    *
    * @throws StoreException when the database cannot be opened or migrated
    */
@@ -81,8 +81,8 @@ public final class TrialStores {
   }
 
   /**
-   * The service's three stores in the database at {@code jdbcUrl} (H2 or PostgreSQL, as {@link
-   * #open} takes), over one pool, migrated once.
+   * The service's stores in the database at {@code jdbcUrl} (H2 or PostgreSQL, as {@link #open}
+   * takes), over one pool, migrated once.
    *
    * @throws IllegalArgumentException when the URL is of another database
    * @throws StoreException when the database cannot be reached or migrated
@@ -98,6 +98,8 @@ public final class TrialStores {
               new JdbcTrialStore(pool, () -> {}, false),
               new JdbcStudyStore(pool, () -> {}, false),
               new JdbcScheduleStore(pool, () -> {}, false),
+              new JdbcTokenStore(pool, () -> {}, false),
+              new JdbcAuditLog(pool, () -> {}, false),
               pool::dispose);
         });
   }

@@ -10,10 +10,13 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -24,24 +27,91 @@ import java.util.regex.Pattern;
  * required, and {@link #optional} treats an absent member and an explicit {@code null} alike (so
  * that a client can clear a default by sending {@code null}).
  *
- * @implNote immutable; thread-safe as long as the underlying tree is not modified.
+ * <p>Within {@link #tracking}, every cursor notes which members of which objects were looked at
+ * (asked for, present or not), so that a strict read can then refuse the members nobody asked for:
+ * the unknown ones, which a lenient read ignores.
+ *
+ * @implNote immutable; thread-safe as long as the underlying tree is not modified. The members seen
+ *     are noted per thread, for the duration of {@link #tracking}.
  */
 final class Cursor {
+  /** The members seen by the read running on this thread, when it is a strict one. */
+  private static final ThreadLocal<Seen> SEEN = new ThreadLocal<>();
+
   private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
   private static final BigInteger NANOS_PER_SECOND = BigInteger.valueOf(1_000_000_000L);
   private static final int SHOWN_CHARS = 40;
 
   private final JsonNode node;
   private final String path;
+  private final Optional<Seen> seen;
 
-  private Cursor(JsonNode node, String path) {
+  private Cursor(JsonNode node, String path, Optional<Seen> seen) {
     this.node = node == null ? MissingNode.getInstance() : node;
     this.path = path;
+    this.seen = seen;
+  }
+
+  /**
+   * Runs {@code read} of {@code json}, then refuses any member of an object in {@code json} that
+   * the read did not look at, naming the first in document order (its path prefixed with {@code
+   * at}).
+   *
+   * @throws FieldException the read's, or one naming an unknown member
+   */
+  static <T> T tracking(JsonNode json, String at, Supplier<T> read) {
+    Seen outer = SEEN.get();
+    Seen seen = new Seen();
+    SEEN.set(seen);
+    try {
+      T value = read.get();
+      seen.requireAllSeen(json, at == null ? "" : at);
+      return value;
+    } finally {
+      if (outer == null) {
+        SEEN.remove();
+      } else {
+        SEEN.set(outer);
+      }
+    }
+  }
+
+  /** The members looked at, per object (by identity: equal objects are still two objects). */
+  private static final class Seen {
+    private final Map<JsonNode, Set<String>> members = new IdentityHashMap<>();
+
+    void note(JsonNode object, String key) {
+      members.computeIfAbsent(object, o -> new LinkedHashSet<>()).add(key);
+    }
+
+    void requireAllSeen(JsonNode n, String path) {
+      if (n == null) {
+        return;
+      }
+      if (n.isObject()) {
+        Set<String> known = members.getOrDefault(n, Set.of());
+        for (Map.Entry<String, JsonNode> e : n.properties()) {
+          String at = join(path, e.getKey());
+          if (!known.contains(e.getKey())) {
+            throw new FieldException(
+                at,
+                at
+                    + " is not a known member"
+                    + (known.isEmpty() ? "" : "; known here: " + String.join(", ", known)));
+          }
+          requireAllSeen(e.getValue(), at);
+        }
+      } else if (n.isArray()) {
+        for (int i = 0; i < n.size(); i++) {
+          requireAllSeen(n.get(i), path + "[" + i + "]");
+        }
+      }
+    }
   }
 
   /** The document (or a part of one) at {@code path}; {@code null} reads as absent. */
   static Cursor root(JsonNode node, String path) {
-    return new Cursor(node, path == null ? "" : path);
+    return new Cursor(node, path == null ? "" : path, Optional.ofNullable(SEEN.get()));
   }
 
   String path() {
@@ -56,7 +126,8 @@ final class Cursor {
   /** The member {@code key} of this object (absent when this object has none). */
   Cursor get(String key) {
     requireObject();
-    return new Cursor(node.get(key), join(path, key));
+    seen.ifPresent(s -> s.note(node, key));
+    return new Cursor(node.get(key), join(path, key), seen);
   }
 
   /** The member {@code key}, unless it is absent or {@code null}. */
@@ -89,7 +160,7 @@ final class Cursor {
     }
     List<Cursor> out = new ArrayList<>(node.size());
     for (int i = 0; i < node.size(); i++) {
-      out.add(new Cursor(node.get(i), path + "[" + i + "]"));
+      out.add(new Cursor(node.get(i), path + "[" + i + "]", seen));
     }
     return out;
   }
@@ -99,7 +170,8 @@ final class Cursor {
     requireObject();
     List<Map.Entry<String, Cursor>> out = new ArrayList<>(node.size());
     for (Map.Entry<String, JsonNode> e : node.properties()) {
-      out.add(Map.entry(e.getKey(), new Cursor(e.getValue(), join(path, e.getKey()))));
+      seen.ifPresent(s -> s.note(node, e.getKey()));
+      out.add(Map.entry(e.getKey(), new Cursor(e.getValue(), join(path, e.getKey()), seen)));
     }
     return out;
   }

@@ -104,20 +104,21 @@ import java.util.OptionalDouble;
  *               or {"failed": true, "reason"}
  * }</pre>
  *
- * <p>Reading is strict about what it uses and lenient about the rest: unknown keys are ignored; a
- * missing required key, a value of the wrong JSON type, a fractional number where an integer is
- * expected, an integer beyond the range of its Java type, a non-finite number and an unknown enum
- * word are refused with a {@link FieldException} naming the field's path ({@code
- * constraints[1].min}, {@code parameters[0].values}); so are values the domain records refuse, with
- * the domain's message at the nearest field. A key that belongs to another parameter type ({@code
- * step} on a {@code float}) is refused too, since it means the client meant something else. An
- * explicit {@code null} reads as absent for optional keys. In a {@link Configuration} and in
- * discrete parameter values, a number written as an integer ({@code 8}) reads as a {@link Long} and
- * any other number ({@code 8.0}, {@code 1e3}) as a {@link Double}, so that values round-trip
- * exactly. Measured values that JSON cannot spell ({@code NaN}, infinities: a quantile of an empty
- * histogram, an objective computed from one) are written as the strings {@code "NaN"}, {@code
- * "Infinity"} and {@code "-Infinity"}, and only where a measured value is read (quantiles, interval
- * bounds, {@code objectiveValue}) are those strings accepted back.
+ * <p>Reading is strict about what it uses and lenient about the rest: unknown keys are ignored
+ * (except by {@link #readStrictly}, with which the REST API reads requests); a missing required
+ * key, a value of the wrong JSON type, a fractional number where an integer is expected, an integer
+ * beyond the range of its Java type, a non-finite number and an unknown enum word are refused with
+ * a {@link FieldException} naming the field's path ({@code constraints[1].min}, {@code
+ * parameters[0].values}); so are values the domain records refuse, with the domain's message at the
+ * nearest field. A key that belongs to another parameter type ({@code step} on a {@code float}) is
+ * refused too, since it means the client meant something else. An explicit {@code null} reads as
+ * absent for optional keys. In a {@link Configuration} and in discrete parameter values, a number
+ * written as an integer ({@code 8}) reads as a {@link Long} and any other number ({@code 8.0},
+ * {@code 1e3}) as a {@link Double}, so that values round-trip exactly. Measured values that JSON
+ * cannot spell ({@code NaN}, infinities: a quantile of an empty histogram, an objective computed
+ * from one) are written as the strings {@code "NaN"}, {@code "Infinity"} and {@code "-Infinity"},
+ * and only where a measured value is read (quantiles, interval bounds, {@code objectiveValue}) are
+ * those strings accepted back.
  *
  * <p>Each {@code readX(JsonNode)} has a {@code readX(JsonNode, String at)} twin whose errors are
  * prefixed with the path {@code at}, for a value nested in a larger document.
@@ -166,6 +167,21 @@ public final class WireFormat {
                   : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")"),
           e);
     }
+  }
+
+  /**
+   * Reads {@code json} with {@code read} (one of the {@code readX(JsonNode, String)} methods), and
+   * refuses any member that the read did not look at: an unknown member, which a plain read
+   * ignores, most often a misspelt one ({@code maxTrails}) whose default silently stood in. What a
+   * client sends is read this way; what the store kept is not, so that records written by another
+   * version still read.
+   *
+   * @throws FieldException the read's, or one naming the first unknown member in document order
+   *     ({@code budget.maxTrails is not a known member; known here: maxTrials, ...})
+   */
+  public static <T> T readStrictly(
+      JsonNode json, String at, java.util.function.BiFunction<JsonNode, String, T> read) {
+    return Cursor.tracking(json, at, () -> read.apply(json, at));
   }
 
   /** Compact JSON text of a tree. */
