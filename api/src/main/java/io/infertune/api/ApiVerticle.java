@@ -82,6 +82,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/campaigns/:id").blockingHandler(this::getCampaign, false);
     router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
     router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
+    router.post("/api/v1/campaigns/:id/resume").blockingHandler(this::resumeCampaign, false);
     new StudyRoutes(studies, this::readBody).mount(router);
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
@@ -174,6 +175,11 @@ public final class ApiVerticle extends VerticleBase {
 
   private void stopCampaign(RoutingContext ctx) {
     Campaign c = campaigns.stop(ctx.pathParam("id"));
+    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+  }
+
+  private void resumeCampaign(RoutingContext ctx) {
+    Campaign c = campaigns.resume(ctx.pathParam("id"));
     json(ctx, 202, campaignJson(c, store.trials(c.id())));
   }
 
