@@ -50,6 +50,8 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
+  private Router router;
+  private ApiContract contract;
 
   public ApiVerticle(
       ServiceConfig config,
@@ -71,8 +73,9 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    contract = ApiContract.mount(vertx, router);
     router.get("/health").handler(this::health);
     router.get("/metrics").blockingHandler(this::metrics, false);
     router.get("/api/v1/runtimes").handler(this::listRuntimes);
@@ -98,7 +101,18 @@ public final class ApiVerticle extends VerticleBase {
                         Optional.empty())));
     router.route().failureHandler(this::onFailure);
     server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.port(), config.host());
+    return contract
+        .ready()
+        .compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
+  }
+
+  /** The router, for tests that compare its routes with the contract. */
+  Router router() {
+    return router;
+  }
+
+  ApiContract contract() {
+    return contract;
   }
 
   /** The port the server listens on (useful when configured with port 0). */
