@@ -51,6 +51,8 @@ public final class ApiVerticle extends VerticleBase {
   private final ApiSecurity security;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
+  private Router router;
+  private ApiContract contract;
 
   public ApiVerticle(
       ServiceConfig config,
@@ -76,10 +78,11 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     // First: who may call, how often, and the audit record, before a body is read.
     security.mount(vertx, router);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
+    contract = ApiContract.mount(vertx, router);
     router.get("/health").handler(this::health);
     router.get("/metrics").blockingHandler(this::metrics, false);
     router.get("/api/v1/runtimes").handler(this::listRuntimes);
@@ -89,6 +92,7 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/campaigns/:id").blockingHandler(this::getCampaign, false);
     router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
     router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
+    router.post("/api/v1/campaigns/:id/resume").blockingHandler(this::resumeCampaign, false);
     new StudyRoutes(studies, this::readBody).mount(router);
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
@@ -105,7 +109,18 @@ public final class ApiVerticle extends VerticleBase {
                         Optional.empty())));
     router.route().failureHandler(this::onFailure);
     server = vertx.createHttpServer();
-    return server.requestHandler(router).listen(config.port(), config.host());
+    return contract
+        .ready()
+        .compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
+  }
+
+  /** The router, for tests that compare its routes with the contract. */
+  Router router() {
+    return router;
+  }
+
+  ApiContract contract() {
+    return contract;
   }
 
   /** The port the server listens on (useful when configured with port 0). */
@@ -182,6 +197,11 @@ public final class ApiVerticle extends VerticleBase {
 
   private void stopCampaign(RoutingContext ctx) {
     Campaign c = campaigns.stop(ctx.pathParam("id"));
+    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+  }
+
+  private void resumeCampaign(RoutingContext ctx) {
+    Campaign c = campaigns.resume(ctx.pathParam("id"));
     json(ctx, 202, campaignJson(c, store.trials(c.id())));
   }
 

@@ -128,19 +128,87 @@ public final class CampaignService implements AutoCloseable {
                 () ->
                     ApiException.badRequest(
                         "runtime", "unknown runtime '" + spec.runtimeId() + "'"));
+    Campaign campaign = Campaign.created(ids.get(), spec, startedBy, ticker.now());
+    return launch(
+        campaign,
+        runtime,
+        strategies.apply(this.strategies),
+        () -> store.createCampaign(campaign),
+        campaign.finished(CampaignStatus.FAILED, "the service is shutting down", ticker.now()));
+  }
+
+  /**
+   * Takes a stopped, failed or interrupted campaign up again where it was: trials a crash left
+   * RUNNING become ABORTED, the strategy is told the stored trials, and the campaign runs the rest
+   * of its trial budget (its time budget starts afresh).
+   *
+   * @throws ApiException 404 for an unknown campaign; 409 when it is active, has completed or spent
+   *     its trial budget, its runtime is not registered, or the runtime has another active campaign
+   */
+  public Campaign resume(String campaignId) {
+    Campaign stopped =
+        store
+            .campaign(campaignId)
+            .orElseThrow(() -> ApiException.notFound("no campaign '" + campaignId + "'"));
+    if (isActive(campaignId) || !stopped.status().isFinal()) {
+      throw ApiException.conflict("campaign '" + campaignId + "' is already running");
+    }
+    if (stopped.status() == CampaignStatus.COMPLETED) {
+      throw ApiException.conflict(
+          "campaign '"
+              + campaignId
+              + "' has completed"
+              + stopped.message().map(m -> " (" + m + ")").orElse("")
+              + "; start a new one");
+    }
+    int maxTrials = stopped.spec().budget().maxTrials();
+    if (store.trials(campaignId).size() >= maxTrials) {
+      throw ApiException.conflict(
+          "campaign '"
+              + campaignId
+              + "' has spent its trial budget of "
+              + maxTrials
+              + "; start a new one");
+    }
+    String runtimeId = stopped.spec().runtimeId();
+    RuntimeAdapter runtime =
+        runtimes
+            .find(runtimeId)
+            .orElseThrow(
+                () ->
+                    ApiException.conflict(
+                        "campaign '"
+                            + campaignId
+                            + "' ran on runtime '"
+                            + runtimeId
+                            + "', which this service does not have now"));
+    Campaign resumed = stopped.resumed();
+    log.info("resuming campaign {} on runtime {}", campaignId, runtimeId);
+    return launch(resumed, runtime, this.strategies, () -> store.updateCampaign(resumed), stopped);
+  }
+
+  /**
+   * Claims the runtime for {@code campaign}, stores it ({@code record}) and runs it on the
+   * executor; {@code onRejected} is stored when the executor no longer takes work.
+   */
+  private Campaign launch(
+      Campaign campaign,
+      RuntimeAdapter runtime,
+      StrategyFactory strategyFactory,
+      Runnable record,
+      Campaign onRejected) {
     Workload workload;
     try {
-      workload = workloads.apply(spec.workload());
+      workload = workloads.apply(campaign.spec().workload());
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("workload", e.getMessage());
     }
-    Campaign campaign = Campaign.created(ids.get(), spec, startedBy, ticker.now());
     AtomicReference<Active> self = new AtomicReference<>();
     CampaignRunner.Builder builder =
         CampaignRunner.builder()
             .store(store)
             .runtime(runtime)
-            .strategies(strategies.apply(this.strategies))
+            .strategies(strategyFactory)
             .workload(workload)
             .ticker(ticker)
             // Frees the runtime before the final status is stored, so that a client who sees the
@@ -173,12 +241,11 @@ public final class CampaignService implements AutoCloseable {
           "runtime '" + runtime.id() + "' is being reconfigured by an operator; try again");
     }
     try {
-      store.createCampaign(campaign);
+      record.run();
       executor.execute(() -> run(runtime.id(), active, campaign));
     } catch (RejectedExecutionException e) {
       activeByRuntime.remove(runtime.id(), active);
-      store.updateCampaign(
-          campaign.finished(CampaignStatus.FAILED, "the service is shutting down", ticker.now()));
+      store.updateCampaign(onRejected);
       throw new ApiException(503, "the service is shutting down", Optional.empty());
     } catch (RuntimeException e) {
       activeByRuntime.remove(runtime.id(), active);

@@ -252,6 +252,10 @@ public final class Infertune implements AutoCloseable {
     return api.actualPort();
   }
 
+  ApiVerticle api() {
+    return api;
+  }
+
   public TrialStore store() {
     return store;
   }

@@ -1,5 +1,9 @@
 package io.infertune.api;
 
+import io.infertune.api.cli.CampaignCommand;
+import io.infertune.api.cli.DeployCommand;
+import io.infertune.api.cli.ScheduleCommand;
+import io.infertune.api.cli.TrialsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +18,20 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       RuntimeCommand.class,
       TokenCommand.class,
+      CampaignCommand.class,
+      TrialsCommand.class,
+      DeployCommand.class,
+      ScheduleCommand.class,
       CommandLine.HelpCommand.class
+    },
+    footerHeading = "%nClient commands%n",
+    footer = {
+      "campaign, trials, runtime list|show, deploy and schedule talk to a running service over its"
+          + " REST API: --url (env INFERTUNE_URL, default http://127.0.0.1:8080) and --token (env"
+          + " INFERTUNE_TOKEN). Their exit codes: 0 ok; 1 the service refused the request (4xx,"
+          + " message and field on stderr); 2 usage error or unreadable spec file; 3 service"
+          + " unreachable or failing (5xx); 4 a followed campaign ended stopped or failed; 5 an"
+          + " output file could not be written."
     })
 public final class Main implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

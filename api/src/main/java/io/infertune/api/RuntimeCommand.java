@@ -1,5 +1,6 @@
 package io.infertune.api;
 
+import io.infertune.api.cli.RuntimeClientCommands;
 import io.infertune.runtime.embedded.EmbeddedRuntime;
 import io.infertune.tuner.runtime.ApplyFailedException;
 import io.infertune.tuner.space.Configuration;
@@ -27,6 +28,8 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "runtime",
     sortOptions = false,
+    // With no subcommand it serves; list and show ask a running service about its runtimes.
+    subcommands = {RuntimeClientCommands.ListRuntimes.class, RuntimeClientCommands.Show.class},
     description =
         "Serve the embedded ONNX Runtime embedding model (all-MiniLM-L6-v2) over HTTP:"
             + " OpenAI-compatible POST /v1/embeddings, GET /v1/models, GET /health, Prometheus"

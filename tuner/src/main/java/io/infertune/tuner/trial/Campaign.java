@@ -47,6 +47,22 @@ public record Campaign(
     return new Campaign(id, spec, s, startedBy, createdAt, finishedAt, bestTrialId, message);
   }
 
+  /**
+   * The campaign taken up again after it stopped: PENDING, without its end time and end message;
+   * its trials and best trial stay.
+   */
+  public Campaign resumed() {
+    return new Campaign(
+        id,
+        spec,
+        CampaignStatus.PENDING,
+        startedBy,
+        createdAt,
+        Optional.empty(),
+        bestTrialId,
+        Optional.empty());
+  }
+
   public Campaign withBestTrial(String trialId) {
     return new Campaign(
         id, spec, status, startedBy, createdAt, finishedAt, Optional.of(trialId), message);
