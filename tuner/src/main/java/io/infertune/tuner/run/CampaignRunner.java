@@ -313,7 +313,14 @@ public final class CampaignRunner {
     try {
       runtime.apply(config);
       Optional<Pruner> pruner =
-          plan.pruning().map(p -> new Pruner(spec.objective(), spec.constraints(), p.incumbent()));
+          plan.pruning()
+              .map(
+                  p ->
+                      new Pruner(
+                          spec.objective(),
+                          spec.constraints(),
+                          p.incumbent(),
+                          spec.measurement().minWindow()));
       Optional<SloGuard> guard =
           plan.guarded() ? Optional.of(new SloGuard(spec.constraints())) : Optional.empty();
       WindowMonitor monitor =

@@ -6,6 +6,7 @@ import io.infertune.tuner.measure.WindowProgress;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Direction;
 import io.infertune.tuner.objective.Objective;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,6 +25,16 @@ import java.util.Optional;
  * Neither while the metric is still improving with a significant trend (a cache filling up after
  * the warm-up ended): its interval then says where the metric was, not where it is heading.
  *
+ * <p>During the warm-up, whose values are transients and are discarded from the measurement, only a
+ * gross loser is pruned: one whose objective's {@value #LEVEL_PERCENT} % interval lies entirely
+ * beyond {@value #WARMUP_FACTOR} times worse than the incumbent (below half of it when maximising,
+ * above twice it when minimising), and not improving. Transients of a configuration that is worth
+ * keeping (a cache filling, a JIT compiling) make it look worse early, but rarely by half, and such
+ * a ramp is a significant trend, which keeps the trial; a configuration two or more times worse
+ * than the incumbent (fp32 at batch 1 against int8 at batch 16) is then dropped after a few
+ * intervals instead of after its whole warm-up and minimum window. Constraints are judged after the
+ * minimum window only.
+ *
  * <p>A stricter level than the 95 % of the window's precision target, because a pruned trial is
  * never measured again: at 99 % and Student-t quantiles, a trial with 4 intervals needs its mean
  * about six standard errors from the incumbent before it is dropped. The incumbent's value is taken
@@ -36,15 +47,36 @@ final class Pruner implements WindowMonitor {
   static final int LEVEL_PERCENT = 99;
   private static final double LEVEL = LEVEL_PERCENT / 100.0;
 
+  /**
+   * How many times worse than the incumbent a trial must clearly be to be pruned in its warm-up.
+   */
+  static final double WARMUP_FACTOR = 2;
+
   private final Objective objective;
   private final List<Constraint> constraints;
   private final Optional<Incumbent> incumbent;
+  private final Duration minWindow;
   private Optional<String> reason = Optional.empty();
 
-  Pruner(Objective objective, List<Constraint> constraints, Optional<Incumbent> incumbent) {
+  /**
+   * @param minWindow the window's minimum: after it, the ordinary rules; during the warm-up, the
+   *     gross-loser rule; in between, nothing
+   */
+  Pruner(
+      Objective objective,
+      List<Constraint> constraints,
+      Optional<Incumbent> incumbent,
+      Duration minWindow) {
     this.objective = Objects.requireNonNull(objective, "objective");
     this.constraints = List.copyOf(constraints);
     this.incumbent = Objects.requireNonNull(incumbent, "incumbent");
+    this.minWindow = Objects.requireNonNull(minWindow, "minWindow");
+  }
+
+  /** Consulted every interval: it applies its own timing (warm-up, then the minimum window). */
+  @Override
+  public boolean everyInterval() {
+    return true;
   }
 
   /** Why the window was stopped, once it was. */
@@ -54,6 +86,12 @@ final class Pruner implements WindowMonitor {
 
   @Override
   public Optional<String> check(WindowProgress progress) {
+    if (progress.warmingUp()) {
+      return grossLoser(progress);
+    }
+    if (progress.elapsed().compareTo(minWindow) < 0) {
+      return Optional.empty();
+    }
     if (incumbent.isPresent()) {
       Optional<ConfidenceInterval> ci = progress.interval(objective.metric(), LEVEL);
       double ref = incumbent.get().value();
@@ -104,6 +142,38 @@ final class Pruner implements WindowMonitor {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The warm-up's rule: the objective clearly {@value #WARMUP_FACTOR} times worse, not improving.
+   */
+  private Optional<String> grossLoser(WindowProgress progress) {
+    if (incumbent.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<ConfidenceInterval> ci = progress.interval(objective.metric(), LEVEL);
+    double ref = incumbent.get().value();
+    boolean maximize = objective.direction() == Direction.MAXIMIZE;
+    double bound = maximize ? ref / WARMUP_FACTOR : ref * WARMUP_FACTOR;
+    if (ci.isEmpty()
+        || !(maximize ? ci.get().high() < bound : ci.get().low() > bound)
+        || improving(progress, objective.metric(), maximize)) {
+      return Optional.empty();
+    }
+    reason =
+        Optional.of(
+            String.format(
+                Locale.ROOT,
+                "pruned in the warm-up after %s: %s %d%% CI %s %s %s the incumbent %.4g (trial %d)",
+                seconds(progress),
+                objective.metric(),
+                LEVEL_PERCENT,
+                text(ci.get()),
+                maximize ? "below" : "above",
+                maximize ? "half" : "twice",
+                ref,
+                incumbent.get().trial().number()));
+    return reason;
   }
 
   /**

@@ -109,6 +109,69 @@ class CampaignRunnerPruningTest {
     }
   }
 
+  /** 2 s warm-up at 0.25 s intervals; window 1 to 30 s aiming at ±5 %; pruning on. */
+  private static MeasurementSpec.Builder longWarmup() {
+    return MeasurementSpec.builder()
+        .warmup(Duration.ofSeconds(2))
+        .sampleInterval(Duration.ofMillis(250))
+        .adaptiveWindow(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.05)
+        .pruning(true);
+  }
+
+  @Test
+  void aGrossLoserIsPrunedInItsWarmUpAndAMereLoserAfterTheMinimumWindow() {
+    // Incumbent 1000 req/s; 300 is below half of it, 700 is not.
+    ShapedRuntime runtime =
+        ShapedRuntime.builder(ticker)
+            .noise(0.1, 6)
+            .landscape(cfg -> cfg.equals(B16_INT8) ? 1000 : cfg.equals(B4_FP32) ? 300 : 700)
+            .build();
+    Campaign c = campaign(runtime, 4, List.of(), longWarmup().build());
+    run(runtime, c, List.of(B16_INT8, B4_FP32, B16_FP32));
+
+    Trial gross = store.trials(c.id()).get(2);
+    assertThat(gross.status()).isEqualTo(TrialStatus.PRUNED);
+    assertThat(gross.reason())
+        .hasValueSatisfying(
+            r ->
+                assertThat(r)
+                    .startsWith("pruned in the warm-up after ")
+                    .contains("below half the incumbent"));
+    Duration grossTime = gross.measurement().orElseThrow().window();
+    assertThat(grossTime).isLessThan(Duration.ofSeconds(2));
+    assertThat(gross.measurement().orElseThrow().report().orElseThrow().end())
+        .isEqualTo(WindowReport.End.STOPPED);
+
+    Trial mere = store.trials(c.id()).get(3);
+    assertThat(mere.status()).isEqualTo(TrialStatus.PRUNED);
+    assertThat(mere.reason()).hasValueSatisfying(r -> assertThat(r).startsWith("pruned after "));
+    // Through its whole 2 s warm-up, then at least the 1 s minimum window.
+    assertThat(mere.measurement().orElseThrow().report().orElseThrow().warmup())
+        .isEqualTo(Duration.ofSeconds(2));
+    assertThat(mere.measurement().orElseThrow().window())
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aConfigurationRampingUpInItsWarmUpIsNotPrunedThere() {
+    // Starts at half its 900 req/s after each apply and climbs over 3 s: its first intervals are
+    // below half the incumbent's 1000, but they climb significantly.
+    for (long seed = 1; seed <= 5; seed++) {
+      ShapedRuntime runtime =
+          ShapedRuntime.builder(ticker)
+              .noise(0.05, seed)
+              .ramp(Duration.ofSeconds(3))
+              .landscape(cfg -> cfg.equals(B16_INT8) ? 1000 : cfg.equals(B4_INT8) ? 900 : 100)
+              .build();
+      Campaign c = campaign(runtime, 3, List.of(), longWarmup().build());
+      run(runtime, c, List.of(B16_INT8, B4_INT8));
+      Trial ramp = store.trials(c.id()).get(2);
+      assertThat(ramp.reason().orElse(""))
+          .as("seed %d", seed)
+          .doesNotStartWith("pruned in the warm-up");
+    }
+  }
+
   @Test
   void aProposalCloseToTheIncumbentIsMeasuredInFull() {
     // 2 % below the incumbent, ±10 % noise per interval: never clearly worse within ±5 %.
