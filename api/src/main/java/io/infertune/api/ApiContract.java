@@ -103,10 +103,15 @@ final class ApiContract {
                     .end(c.yaml));
     String page = resource("io/infertune/api/docs/index.html");
     String init = resource("io/infertune/api/docs/init.js");
-    router
-        .get("/docs")
-        .handler(
-            ctx -> ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(page));
+    // The webjar's own index.html would open the petstore example from the internet: ours
+    // answers at every name it could be asked by.
+    for (String path : List.of("/docs", "/docs/", "/docs/index.html")) {
+      router
+          .get(path)
+          .handler(
+              ctx ->
+                  ctx.response().putHeader("content-type", "text/html; charset=utf-8").end(page));
+    }
     router
         .get("/docs/init.js")
         .handler(

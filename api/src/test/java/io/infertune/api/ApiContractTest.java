@@ -117,6 +117,9 @@ class ApiContractTest {
     HttpJson.Response page = http.get("/docs");
     assertThat(page.status()).isEqualTo(200);
     assertThat(page.body()).contains("/docs/swagger-ui-bundle.js").doesNotContain("https://");
+    for (String other : new String[] {"/docs/", "/docs/index.html"}) {
+      assertThat(http.get(other).body()).as(other).isEqualTo(page.body());
+    }
     HttpJson.Response init = http.get("/docs/init.js");
     assertThat(init.status()).isEqualTo(200);
     assertThat(init.body()).contains("/openapi.yaml");

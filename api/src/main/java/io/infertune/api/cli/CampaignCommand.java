@@ -100,8 +100,8 @@ public final class CampaignCommand {
 
     @Override
     int run(ServiceClient client) throws ServiceException, InterruptedException {
-      JsonNode spec = SpecFiles.read(this.spec.commandLine(), "--file", file, System.in);
-      JsonNode created = client.post(CAMPAIGNS, spec);
+      JsonNode request = SpecFiles.read(spec.commandLine(), "--file", file, System.in);
+      JsonNode created = client.post(CAMPAIGNS, request);
       String id = created.path("id").asText();
       out().println(id);
       out().flush();
