@@ -1,5 +1,6 @@
 package io.infertune.api;
 
+import io.infertune.tuner.measure.HostCpu;
 import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.run.CampaignOutcome;
 import io.infertune.tuner.run.CampaignRunner;
@@ -211,6 +212,7 @@ public final class CampaignService implements AutoCloseable {
             .strategies(strategyFactory)
             .workload(workload)
             .ticker(ticker)
+            .hostCpu(host)
             // Frees the runtime before the final status is stored, so that a client who sees the
             // campaign ended can start the next one at once.
             .listener(
@@ -322,6 +324,14 @@ public final class CampaignService implements AutoCloseable {
     } finally {
       operatorHolds.remove(runtimeId, token);
     }
+  }
+
+  /** Where campaigns read the CPU other processes take during their windows; none by default. */
+  private volatile HostCpu host = HostCpu.NONE;
+
+  /** Campaigns started from now on flag windows in which other processes took much of the CPU. */
+  void measureHostCpu(HostCpu host) {
+    this.host = Objects.requireNonNull(host, "host");
   }
 
   /** Whether a campaign is running on {@code runtimeId} in this process. */

@@ -125,6 +125,7 @@ final class DemoCommand implements Callable<Integer> {
               .runtime(runtime)
               .strategies(new Strategies())
               .workload(Workloads.from(spec.workload()))
+              .hostCpu(io.infertune.tuner.measure.HostCpu.linux())
               .listener(new ProgressPrinter(out, trials))
               .build()
               .run(campaign);

@@ -5,6 +5,7 @@ import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.Stores;
 import io.infertune.store.TrialStores;
 import io.infertune.strategies.Strategies;
+import io.infertune.tuner.measure.HostCpu;
 import io.infertune.tuner.measure.Measurer;
 import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.RuntimeAdapter;
@@ -125,6 +126,7 @@ public final class Infertune implements AutoCloseable {
             List.of(tuningMetrics, DeploymentMetrics.on(registry)),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
+    campaigns.measureHostCpu(HostCpu.linux());
     campaigns.recoverInterrupted();
     restoreDeployments();
 

@@ -88,7 +88,7 @@ import java.util.OptionalDouble;
  * Configuration {name: number or string, ...}
  * Measurement   {"windowSeconds", "metrics": {name: {"mean", "p50", "p95", "p99", "count",
  *                                                     "ci"?: {"low", "high", "level"}}},
- *                "report"?: {"metric", "ci"?, "warmupSeconds", "warmupSettled",
+ *                "report"?: {"metric", "ci"?, "warmupSeconds", "warmupSettled", "othersCpuShare"?,
  *                            "end": "converged|max_window|stopped"}}
  * Trial         {"id", "campaignId", "number", "configuration", "status", "baseline",
  *                "objectiveValue"?, "reason"?, "startedAt", "finishedAt"?, "measurement"?}
@@ -763,6 +763,7 @@ public final class WireFormat {
     n.set("warmupSeconds", seconds(r.warmup()));
     n.put("warmupSettled", r.warmupSettled());
     n.put("end", r.end().name().toLowerCase(Locale.ROOT));
+    r.othersCpuShare().ifPresent(s -> n.put("othersCpuShare", s));
     return n;
   }
 
@@ -773,8 +774,13 @@ public final class WireFormat {
     Duration warmup = c.get("warmupSeconds").seconds();
     boolean settled = c.get("warmupSettled").bool();
     WindowReport.End end = c.get("end").oneOf(WindowReport.End.class);
+    Optional<Double> others = c.optional("othersCpuShare").map(Cursor::doubleValue);
     return c.build(
-        () -> new WindowReport(metric, ci, warmup, settled, end), "warmup", "warmupSeconds");
+        () -> new WindowReport(metric, ci, warmup, settled, end, others),
+        "warmup",
+        "warmupSeconds",
+        "othersCpuShare",
+        "othersCpuShare");
   }
 
   public static Measurement readMeasurement(JsonNode json) {

@@ -55,16 +55,26 @@ public final class Measurer {
 
   private final Ticker ticker;
   private final int cores;
+  private final HostCpu host;
 
   /**
    * @param cores the machine's cores, the denominator of {@code cpu_utilization}
    */
   public Measurer(Ticker ticker, int cores) {
+    this(ticker, cores, HostCpu.NONE);
+  }
+
+  /**
+   * @param cores the machine's cores, the denominator of {@code cpu_utilization}
+   * @param host where the CPU that other processes take during each window is read
+   */
+  public Measurer(Ticker ticker, int cores, HostCpu host) {
     this.ticker = Objects.requireNonNull(ticker, "ticker");
     if (cores < 1) {
       throw new IllegalArgumentException("cores must be >= 1");
     }
     this.cores = cores;
+    this.host = Objects.requireNonNull(host, "host");
   }
 
   /**
@@ -113,11 +123,16 @@ public final class Measurer {
     long warmupNanos;
     boolean settled;
     WindowReport.End end = WindowReport.End.MAX_WINDOW;
+    Optional<HostCpu.Reading> hostBefore;
+    Optional<HostCpu.Reading> hostAfter;
     try (Workload.LoadSession load = workload.start(runtime.requests())) {
       long warmupStart = ticker.nanos();
+      Optional<HostCpu.Reading> atWarmupStart = host.read();
       WarmUp warm = warmUp(source, spec, metric, monitor);
       warmupNanos = ticker.nanos() - warmupStart;
       settled = warm.settled();
+      // The span of the samples kept: the warm-up's when it was stopped, else the window's.
+      hostBefore = warm.stopped().isPresent() ? atWarmupStart : host.read();
       if (warm.stopped().isPresent()) {
         // Stopped while warming up (a live campaign's SLO guard): what the warm-up saw is all
         // there is to record, and it was measured with the configuration in force.
@@ -126,6 +141,7 @@ public final class Measurer {
       } else {
         end = sampleWindow(source, window, spec, metric, monitor);
       }
+      hostAfter = host.read();
       if (workload instanceof LiveTraffic && !anyCompleted(window)) {
         throw new MeasurementException(
             "no request completed during the window: a live campaign measures the runtime's own"
@@ -141,7 +157,8 @@ public final class Measurer {
                 window.interval(metric, 0.95),
                 Duration.ofNanos(Math.max(0, warmupNanos)),
                 settled,
-                end));
+                end,
+                hostBefore.flatMap(a -> hostAfter.flatMap(b -> HostCpu.othersShare(a, b)))));
   }
 
   private boolean anyCompleted(SampledWindow window) {

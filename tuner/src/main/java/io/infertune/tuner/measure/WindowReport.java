@@ -16,13 +16,34 @@ import java.util.Optional;
  * @param warmup the warm-up actually spent (discarded)
  * @param warmupSettled whether the warm-up ended early because the metric had stopped trending
  * @param end why the window ended
+ * @param othersCpuShare the share of all the machine's CPUs (0 to 1) that processes other than
+ *     Infertune and its children used during the window ({@link HostCpu}); empty where it was not
+ *     read
  */
 public record WindowReport(
     String metric,
     Optional<ConfidenceInterval> interval,
     Duration warmup,
     boolean warmupSettled,
-    End end) {
+    End end,
+    Optional<Double> othersCpuShare) {
+
+  /**
+   * Above this share of the machine's CPUs taken by other processes a window is {@link #noisy()}:
+   * on the 2-core machines measured here, other work at this level moved a configuration's
+   * throughput by a fifth or more.
+   */
+  public static final double NOISY_SHARE = 0.25;
+
+  /** A report without a reading of the machine. */
+  public WindowReport(
+      String metric,
+      Optional<ConfidenceInterval> interval,
+      Duration warmup,
+      boolean warmupSettled,
+      End end) {
+    this(metric, interval, warmup, warmupSettled, end, Optional.empty());
+  }
 
   public WindowReport {
     Objects.requireNonNull(metric, "metric");
@@ -32,6 +53,18 @@ public record WindowReport(
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("warmup must not be negative");
     }
+    Objects.requireNonNull(othersCpuShare, "othersCpuShare");
+    othersCpuShare.ifPresent(
+        s -> {
+          if (!(s >= 0 && s <= 1)) {
+            throw new IllegalArgumentException("othersCpuShare must be in [0, 1], got " + s);
+          }
+        });
+  }
+
+  /** Whether other processes took more than {@link #NOISY_SHARE} of the CPUs in the window. */
+  public boolean noisy() {
+    return othersCpuShare.filter(s -> s > NOISY_SHARE).isPresent();
   }
 
   /** Why a window ended. */

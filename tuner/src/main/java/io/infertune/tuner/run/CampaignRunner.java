@@ -4,6 +4,7 @@ import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementException;
 import io.infertune.tuner.measure.Measurer;
 import io.infertune.tuner.measure.WindowMonitor;
+import io.infertune.tuner.measure.WindowReport;
 import io.infertune.tuner.objective.Constraint;
 import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.runtime.ApplyFailedException;
@@ -84,7 +85,7 @@ public final class CampaignRunner {
     this.strategies = Objects.requireNonNull(b.strategies, "strategies");
     this.workload = Objects.requireNonNull(b.workload, "workload");
     this.ticker = Objects.requireNonNull(b.ticker, "ticker");
-    this.measurer = b.measurer != null ? b.measurer : new Measurer(ticker, b.cores);
+    this.measurer = b.measurer != null ? b.measurer : new Measurer(ticker, b.cores, b.host);
     this.listeners = List.copyOf(b.listeners);
     this.deploymentIds = Objects.requireNonNull(b.deploymentIds, "deploymentIds");
   }
@@ -346,6 +347,7 @@ public final class CampaignRunner {
         done =
             done.withNote("re-measures the incumbent, trial " + plan.remeasures().get().number());
       }
+      done = flagNoisy(done, m);
     } catch (ApplyFailedException e) {
       done =
           trial.ended(
@@ -381,6 +383,24 @@ public final class CampaignRunner {
     } catch (ApplyFailedException e) {
       log.error("restoring the incumbent after an SLO breach of {} failed", tried, e);
     }
+  }
+
+  /**
+   * {@code trial} with a note when other processes took more than {@link WindowReport#NOISY_SHARE}
+   * of the machine's CPUs during its window: its value is less trustworthy than its interval says,
+   * since the interval sees the spread within the window, not how far the whole window was pushed.
+   */
+  private static Trial flagNoisy(Trial trial, Measurement m) {
+    return m.report()
+        .filter(WindowReport::noisy)
+        .map(
+            r ->
+                trial.withNote(
+                    String.format(
+                        Locale.ROOT,
+                        "noisy window: other processes used %.0f %% of the machine's CPUs",
+                        100 * r.othersCpuShare().orElseThrow())))
+        .orElse(trial);
   }
 
   /** Measures with the thread open to a stop's interrupt, and only then. */
@@ -607,6 +627,7 @@ public final class CampaignRunner {
     private Measurer measurer;
     private io.infertune.tuner.measure.Ticker ticker = io.infertune.tuner.measure.Ticker.system();
     private int cores = Runtime.getRuntime().availableProcessors();
+    private io.infertune.tuner.measure.HostCpu host = io.infertune.tuner.measure.HostCpu.NONE;
     private final List<TuningListener> listeners = new CopyOnWriteArrayList<>();
     private Supplier<String> deploymentIds = () -> java.util.UUID.randomUUID().toString();
 
@@ -644,6 +665,15 @@ public final class CampaignRunner {
     /** The machine's cores, for {@code cpu_utilization}; defaults to the JVM's count. */
     public Builder cores(int cores) {
       this.cores = cores;
+      return this;
+    }
+
+    /**
+     * Where the default {@link Measurer} reads the CPU other processes take during each window
+     * (flagging noisy windows); none by default.
+     */
+    public Builder hostCpu(io.infertune.tuner.measure.HostCpu host) {
+      this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
