@@ -30,9 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1} (studies
- * in {@link StudyRoutes}, schedules in {@link ScheduleRoutes}). Handlers that touch the store run
- * on worker threads ({@code blockingHandler}); errors are JSON {@code {"error", "field"}} with a
- * 4xx status for the caller's mistakes.
+ * in {@link StudyRoutes}, schedules in {@link ScheduleRoutes}, event streams in {@link
+ * CampaignEventRoutes}), and the dashboard ({@link DashboardRoutes}). Handlers that touch the store
+ * run on worker threads ({@code blockingHandler}); errors are JSON {@code {"error", "field"}} with
+ * a 4xx status for the caller's mistakes.
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -48,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private final StudyService studies;
   private final Scheduler scheduler;
   private final PrometheusMeterRegistry registry;
+  private final CampaignEvents events;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
 
@@ -58,7 +60,8 @@ public final class ApiVerticle extends VerticleBase {
       CampaignService campaigns,
       StudyService studies,
       Scheduler scheduler,
-      PrometheusMeterRegistry registry) {
+      PrometheusMeterRegistry registry,
+      CampaignEvents events) {
     this.config = config;
     this.store = store;
     this.runtimes = runtimes;
@@ -67,6 +70,7 @@ public final class ApiVerticle extends VerticleBase {
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
+    this.events = events;
   }
 
   @Override
@@ -85,6 +89,8 @@ public final class ApiVerticle extends VerticleBase {
     new StudyRoutes(studies, this::readBody).mount(router);
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
+    new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
+    new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
     router
         .route()
         .last()

@@ -100,6 +100,9 @@ public final class Infertune implements AutoCloseable {
 
     TuningMetrics tuningMetrics = new TuningMetrics();
     tuningMetrics.bindTo(registry);
+    // The dashboard's live streams; the epoch tells this process's event ids from a previous one's.
+    CampaignEvents events =
+        new CampaignEvents(Long.toString(Ticker.system().now().toEpochMilli(), 36));
     campaigns =
         new CampaignService(
             store,
@@ -107,7 +110,7 @@ public final class Infertune implements AutoCloseable {
             new Strategies(),
             Workloads::from,
             Ticker.system(),
-            List.of(tuningMetrics, DeploymentMetrics.on(registry)),
+            List.of(tuningMetrics, DeploymentMetrics.on(registry), events),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
     campaigns.recoverInterrupted();
@@ -129,7 +132,7 @@ public final class Infertune implements AutoCloseable {
             runtimes,
             Ticker.system(),
             () -> UUID.randomUUID().toString());
-    api = new ApiVerticle(config, store, runtimes, campaigns, studies, scheduler, registry);
+    api = new ApiVerticle(config, store, runtimes, campaigns, studies, scheduler, registry, events);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // One thread, fixed delay: ticks never overlap, and a slow one delays the next.
     schedulerTimer =
