@@ -210,6 +210,8 @@ function campaignForm(form, runtimes) {
       <label>Max duration (s) <input name="maxDurationSeconds" type="number" value="600" min="1"></label>
       <label>Warm-up max (s) <input name="warmupSeconds" type="number" value="3" min="0" step="any"></label>
       <label>Window max (s) <input name="windowSeconds" type="number" value="10" min="0.1" step="any"></label>
+      <label>A/B rounds per arm <input name="roundsPerArm" type="number" value="5" min="2" step="1"></label>
+      <label>Watch after a push (s) <input name="watchSeconds" type="number" value="60" min="0" step="any"></label>
     </div>
     <fieldset><legend>Knobs to tune</legend><div class="table-wrap"><table class="data knobs"><thead><tr><th>Tune</th><th>Knob</th><th>Type</th><th>Range or values</th></tr></thead><tbody></tbody></table></div></fieldset>
     <fieldset><legend>Constraints</legend><div class="constraints"></div><button type="button" class="add-constraint">Add constraint</button></fieldset>
@@ -321,6 +323,7 @@ function campaignRequest(form, runtime) {
     strategy: { type: f.strategy.value, seed: number(f.seed, 'seed') ?? 0 },
     budget: { maxTrials: number(f.maxTrials, 'max trials'), maxDurationSeconds: number(f.maxDurationSeconds, 'max duration') },
     measurement: { warmupSeconds: number(f.warmupSeconds, 'warm-up'), windowSeconds: number(f.windowSeconds, 'window') },
+    promotion: { roundsPerArm: number(f.roundsPerArm, 'rounds per arm'), watchSeconds: number(f.watchSeconds, 'watch') },
   };
   if (f.name.value.trim()) body.name = f.name.value.trim();
   return body;
@@ -336,7 +339,7 @@ async function campaignPage(id) {
       <div class="chart" id="chart-convergence"></div>
       <div class="chart" id="chart-parallel"></div>
       <div class="chart-box"><label class="chart-option">x axis <select id="pareto-metric"></select></label><div class="chart" id="chart-pareto"></div></div>
-      <div class="chart-box"><div class="chart" id="chart-importance"></div><p class="muted small">Share of the objective's variance that each knob's value alone explains (η² over its values; numeric knobs in 4 equal-count bins). Ignores interactions; noisy with few trials.</p></div>
+      <div class="chart-box"><div class="chart" id="chart-importance"></div><p class="muted small">Share of the objective's variance that each knob's value alone explains (ε², η² adjusted for the number of groups; numeric knobs in 4 equal-count bins). Ignores interactions; noisy with few trials.</p></div>
     </section>
     <section><h2>Default vs best</h2><div id="comparison" class="table-wrap"></div></section>
     <section>
@@ -437,10 +440,8 @@ function renderHead(state) {
     <div class="actions">${campaignActions({ ...c, progress: { ...c.progress, active: running } })}
       <a class="button" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=csv" download>Export CSV</a>
       <a class="button" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=json" download>Export JSON</a></div>`;
-  bindCampaignActions(head, async () => {
-    state.campaign = await get('/api/v1/campaigns/' + encodeURIComponent(c.id));
-    renderHead(state);
-  });
+  // After a stop or a resume the page starts afresh: a resumed campaign has a new stream to follow.
+  bindCampaignActions(head, async () => route());
 }
 
 function renderCharts(state) {
@@ -536,7 +537,7 @@ function renderTable(state) {
       state.selected = tr.dataset.trialId;
       renderTable(state);
       renderDetail(state);
-      document.getElementById('trial-detail').scrollIntoView({ behavior: 'smooth', block: 'nearest' });
+      document.getElementById('trial-detail').scrollIntoView({ block: 'start' });
     };
   }
 }

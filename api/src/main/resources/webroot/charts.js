@@ -70,9 +70,9 @@ export function convergence(element, trials, objective) {
         formatter: (p) => 'trial ' + p.value[0] + '<br>' + objective.metric + ' ' + fmt(p.value[1]) + '<br>' + p.seriesName,
       },
       legend: { top: 22, type: 'scroll' },
-      grid: { left: 55, right: 20, top: 60, bottom: 40 },
-      xAxis: { type: 'value', name: 'trial', minInterval: 1, nameLocation: 'middle', nameGap: 25 },
-      yAxis: { type: 'value', scale: true, name: objective.metric },
+      grid: { left: 60, right: 20, top: 60, bottom: 40 },
+      xAxis: { type: 'value', name: 'trial', min: 1, minInterval: 1, nameLocation: 'middle', nameGap: 25 },
+      yAxis: { type: 'value', scale: true, name: objective.metric, nameLocation: 'middle', nameGap: 42 },
       series,
     },
     true,
@@ -103,7 +103,6 @@ export function parallel(element, trials, knobs, objective) {
       }),
       t.objectiveValue,
     ],
-    lineStyle: { color: STATUS_COLORS[t.status] || '#555' },
   }));
   const values = measured.map((t) => t.objectiveValue);
   chartOn(element).setOption(
@@ -147,9 +146,9 @@ export function pareto(element, points, x, y) {
       title: { text: 'Pareto front: ' + x.metric + ' vs ' + y.metric, textStyle: { fontSize: 13 } },
       tooltip: { trigger: 'item', formatter: (p) => (p.data.label || '') + '<br>' + x.metric + ' ' + fmt(p.value[0]) + '<br>' + y.metric + ' ' + fmt(p.value[1]) },
       legend: { top: 22 },
-      grid: { left: 60, right: 20, top: 60, bottom: 45 },
+      grid: { left: 65, right: 20, top: 60, bottom: 45 },
       xAxis: { type: 'value', scale: true, name: x.metric + ' (' + x.direction + ')', nameLocation: 'middle', nameGap: 28 },
-      yAxis: { type: 'value', scale: true, name: y.metric + ' (' + y.direction + ')' },
+      yAxis: { type: 'value', scale: true, name: y.metric + ' (' + y.direction + ')', nameLocation: 'middle', nameGap: 45 },
       series: [
         {
           name: 'trials',
@@ -183,7 +182,8 @@ export function campaignTradeOffPoints(trials, objectiveMetric, metric) {
 }
 
 export function importanceBars(element, rows) {
-  const sorted = [...rows].reverse();
+  const sorted = rows.filter((r) => r.importance !== null).reverse();
+  element.dataset.knobs = String(sorted.length);
   chartOn(element).setOption(
     {
       animation: false,
@@ -192,7 +192,10 @@ export function importanceBars(element, rows) {
       grid: { left: 120, right: 30, top: 40, bottom: 30 },
       xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v) => Math.round(v * 100) + ' %' } },
       yAxis: { type: 'category', data: sorted.map((r) => r.knob) },
-      series: [{ type: 'bar', data: sorted.map((r) => r.importance), itemStyle: { color: '#5c6bc0' } }],
+      series: [{ type: 'bar', barMaxWidth: 28, data: sorted.map((r) => r.importance), itemStyle: { color: '#5c6bc0' } }],
+      graphic: sorted.length
+        ? []
+        : [{ type: 'text', left: 'center', top: 'middle', style: { text: 'Not enough trials yet: a knob needs a value\nthat several trials share.', fill: '#6b7280', fontSize: 13, textAlign: 'center' } }],
     },
     true,
   );

@@ -67,19 +67,23 @@ export function paretoFront(points, xDirection, yDirection) {
 
 /**
  * Parameter importance, a deliberately simple estimate: for each knob, the share of the
- * objective's variance (over the trials with a value) that the knob's value alone explains — the
- * correlation ratio eta^2 = between-group variance / total variance, with trials grouped by the
- * knob's value (numeric knobs with more than `bins` distinct values in `bins` equal-count bins).
- * 0 means the knob's value tells nothing about the objective, 1 that it tells everything. It
- * ignores interactions between knobs, and with few trials (or a strategy that varies several knobs
- * together) it is noisy: a hint, not a measurement. Returns [{knob, importance, groups}] sorted by
- * importance, empty with fewer than 3 trials.
+ * objective's variance (over the trials with a value) that the knob's value alone explains, with
+ * trials grouped by the knob's value (numeric knobs with more than `bins` distinct values in `bins`
+ * equal-count bins). It is epsilon squared, the correlation ratio eta^2 = SS_between / SS_total
+ * adjusted for the number of groups k: (SS_between - (k - 1) * SS_within / (n - k)) / SS_total,
+ * clipped at 0 — without the adjustment a knob with as many groups as trials would explain
+ * everything by construction. 0: the knob's value tells nothing about the objective; 1:
+ * everything. It ignores interactions between knobs, and with few trials (or a strategy that
+ * varies several knobs together) it is noisy: a hint, not a measurement. Returns [{knob,
+ * importance, groups}] sorted by importance; importance is null where no trial shares a group
+ * with another (n = k); the list is empty with fewer than 3 trials.
  */
 export function importance(trials, knobs, bins = 4) {
   const rows = trials.filter((t) => typeof t.objectiveValue === 'number' && t.status !== 'failed');
   if (rows.length < 3) return [];
+  const n = rows.length;
   const ys = rows.map((t) => t.objectiveValue);
-  const mean = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const mean = ys.reduce((a, b) => a + b, 0) / n;
   const total = ys.reduce((a, y) => a + (y - mean) ** 2, 0);
   const result = [];
   for (const knob of knobs) {
@@ -91,14 +95,20 @@ export function importance(trials, knobs, bins = 4) {
       g.push(t.objectiveValue);
       groups.set(keys[i], g);
     });
+    const k = groups.size;
     let between = 0;
     for (const g of groups.values()) {
       const m = g.reduce((a, b) => a + b, 0) / g.length;
       between += g.length * (m - mean) ** 2;
     }
-    result.push({ knob, importance: total > 0 ? between / total : 0, groups: groups.size });
+    const within = total - between;
+    let value = null;
+    if (n > k) {
+      value = total > 0 ? Math.max(0, (between - ((k - 1) * within) / (n - k)) / total) : 0;
+    }
+    result.push({ knob, importance: value, groups: k });
   }
-  return result.sort((a, b) => b.importance - a.importance);
+  return result.sort((a, b) => (b.importance ?? -1) - (a.importance ?? -1));
 }
 
 function groupKeys(values, bins) {
@@ -111,11 +121,22 @@ function groupKeys(values, bins) {
   return values.map((v) => String(cuts.filter((c) => v >= c).length));
 }
 
-/** The metrics' means of a trial: {name: mean}. */
+/**
+ * A trial's metric values by name: each summary's mean, and the percentiles of distributions by
+ * their vocabulary names (latency_p95_ms is the p95 of latency_ms), as the service scores them.
+ */
 export function metricMeans(trial) {
   const out = {};
   const metrics = (trial.measurement && trial.measurement.metrics) || {};
   for (const [k, s] of Object.entries(metrics)) out[k] = s.mean;
+  for (const [k, s] of Object.entries(metrics)) {
+    const m = k.match(/^(.+)_ms$/);
+    if (!m) continue;
+    for (const p of [50, 95, 99]) {
+      const name = m[1] + '_p' + p + '_ms';
+      if (!(name in out) && typeof s['p' + p] === 'number') out[name] = s['p' + p];
+    }
+  }
   return out;
 }
 

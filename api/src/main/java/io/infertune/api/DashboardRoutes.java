@@ -8,6 +8,7 @@ import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MetricSnapshot;
 import io.infertune.tuner.measure.MetricSourceException;
+import io.infertune.tuner.measure.Metrics;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Campaign;
@@ -132,7 +133,15 @@ final class DashboardRoutes {
     Set<String> metrics = new TreeSet<>();
     for (Trial t : trials) {
       knobs.addAll(t.configuration().values().keySet());
-      t.measurement().ifPresent(m -> metrics.addAll(m.metrics().keySet()));
+      t.measurement()
+          .ifPresent(
+              m -> {
+                metrics.addAll(m.metrics().keySet());
+                // Percentiles of a distribution (latency_p95_ms of latency_ms) by their own names.
+                Metrics.VOCABULARY.stream()
+                    .filter(v -> m.value(v).isPresent())
+                    .forEach(metrics::add);
+              });
     }
     CsvSchema.Builder schema = CsvSchema.builder().setUseHeader(true);
     List<String> fixed =
@@ -172,7 +181,8 @@ final class DashboardRoutes {
       t.finishedAt().ifPresent(f -> row.put("finished_at", f.toString()));
       t.reason().ifPresent(r -> row.put("reason", r));
       t.configuration().values().forEach((k, v) -> row.put("knob." + k, v));
-      t.measurement().ifPresent(m -> m.metrics().forEach((k, s) -> row.put(k, s.mean())));
+      t.measurement()
+          .ifPresent(m -> metrics.forEach(k -> m.value(k).ifPresent(v -> row.put(k, v))));
       rows.add(row);
     }
     try {

@@ -260,7 +260,17 @@ class DashboardApiTest {
               t.get("measurement").get("metrics").get("throughput_rps").get("mean").asDouble());
     }
     assertThat(all.get(0).get("baseline")).isEqualTo("true");
-    assertThat(all.get(0).keySet()).contains("objective", "objective_ci_low", "reason", "accuracy");
+    assertThat(all.get(0).keySet())
+        .contains("objective", "objective_ci_low", "reason", "accuracy", "latency_p95_ms");
+    assertThat(Double.parseDouble(all.get(0).get("latency_p95_ms")))
+        .isEqualTo(
+            trials
+                .get(0)
+                .get("measurement")
+                .get("metrics")
+                .get("latency_ms")
+                .get("p95")
+                .asDouble());
   }
 
   @Test
