@@ -69,7 +69,7 @@ final class CampaignEventRoutes {
         .executeBlocking(() -> opening(id, lastEventId, stream), false)
         .onSuccess(
             o -> {
-              if (ctx.response().closed()) {
+              if (ctx.response().closed() || stream.closed()) {
                 stream.close(false);
                 return;
               }

@@ -10,9 +10,10 @@ import java.util.Optional;
  * {@link #MAX_PENDING}) and written on the connection's event loop as the socket takes them.
  *
  * <p>A client too slow for the events (its queue full) loses its connection rather than the
- * service's memory: the browser reconnects with {@code Last-Event-ID} and gets the events it missed
- * or a fresh snapshot. Until {@link #start()} (called once the snapshot is written) events wait in
- * the queue, so that none is written before the snapshot they follow.
+ * service's memory: the connection is closed, and a browser reconnects with {@code Last-Event-ID}
+ * and gets the events it missed or a fresh snapshot. Until {@link #start()} (called once the
+ * snapshot is written) events wait in the queue, so that none is written before the snapshot they
+ * follow.
  *
  * @implNote thread-safe: {@link #deliver} may be called from any thread; everything that touches
  *     the response runs on its context.
@@ -35,7 +36,10 @@ final class SseStream implements CampaignEvents.Subscriber {
   private final ArrayDeque<CampaignEvents.Event> pending = new ArrayDeque<>();
   private boolean started;
   private boolean drainScheduled;
+
+  /** Set once the queue was full: the connection is being closed. */
   private boolean overflowed;
+
   private boolean closed;
   private long keepAliveTimer = -1;
 
@@ -57,6 +61,9 @@ final class SseStream implements CampaignEvents.Subscriber {
 
   /** Writes the headers and the reconnection delay; call on the response's context. */
   void open() {
+    if (closed()) {
+      return;
+    }
     response
         .setStatusCode(200)
         .setChunked(true)
@@ -72,7 +79,7 @@ final class SseStream implements CampaignEvents.Subscriber {
             .setPeriodic(
                 KEEP_ALIVE_MS,
                 id -> {
-                  if (!closed && !response.writeQueueFull()) {
+                  if (!closed() && !response.writeQueueFull()) {
                     response.write(": keep-alive\n\n");
                   }
                 });
@@ -80,7 +87,7 @@ final class SseStream implements CampaignEvents.Subscriber {
 
   /** Writes one event now; call on the response's context. */
   void write(String type, Optional<String> id, String data) {
-    if (closed) {
+    if (closed()) {
       return;
     }
     StringBuilder b = new StringBuilder(data.length() + 64);
@@ -109,10 +116,14 @@ final class SseStream implements CampaignEvents.Subscriber {
         return;
       }
       if (pending.size() >= MAX_PENDING) {
-        overflowed = true;
-      } else {
-        pending.addLast(event);
+        if (!overflowed) {
+          overflowed = true;
+          // The client does not read (or reads too slowly): its connection goes, not our memory.
+          context.runOnContext(v -> abort());
+        }
+        return;
       }
+      pending.addLast(event);
       scheduleDrain();
     }
   }
@@ -127,7 +138,7 @@ final class SseStream implements CampaignEvents.Subscriber {
 
   private void drain() {
     while (true) {
-      if (closed) {
+      if (closed()) {
         return;
       }
       if (response.writeQueueFull()) {
@@ -136,18 +147,13 @@ final class SseStream implements CampaignEvents.Subscriber {
         return;
       }
       CampaignEvents.Event e;
-      boolean overflow;
       synchronized (lock) {
         e = pending.pollFirst();
-        overflow = overflowed;
         if (e == null) {
           drainScheduled = false;
         }
       }
       if (e == null) {
-        if (overflow) {
-          close(true);
-        }
         return;
       }
       write(e.type(), Optional.of(e.id()), e.data());
@@ -158,11 +164,32 @@ final class SseStream implements CampaignEvents.Subscriber {
     }
   }
 
-  /** Ends the stream (when {@code end}) and forgets the subscription; idempotent. */
+  /**
+   * Ends the stream (when {@code end}) and forgets the subscription; idempotent. Call on the
+   * response's context.
+   */
   void close(boolean end) {
+    if (!markClosed()) {
+      return;
+    }
+    if (end && !response.ended() && !response.closed()) {
+      response.end();
+    }
+  }
+
+  /** Closes the connection of a client that fell behind; call on the response's context. */
+  private void abort() {
+    if (markClosed() && !response.closed()) {
+      // HTTP/1.x: closes the connection (the response has not ended); HTTP/2: resets the stream.
+      response.reset();
+    }
+  }
+
+  /** Whether this call closed the stream (false: it was closed already). */
+  private boolean markClosed() {
     synchronized (lock) {
       if (closed) {
-        return;
+        return false;
       }
       closed = true;
       pending.clear();
@@ -171,9 +198,7 @@ final class SseStream implements CampaignEvents.Subscriber {
     if (keepAliveTimer >= 0) {
       context.owner().cancelTimer(keepAliveTimer);
     }
-    if (end && !response.ended() && !response.closed()) {
-      response.end();
-    }
+    return true;
   }
 
   boolean closed() {

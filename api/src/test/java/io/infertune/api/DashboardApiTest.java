@@ -80,6 +80,12 @@ class DashboardApiTest {
     CompletableFuture<Void> read = CompletableFuture.runAsync(() -> readEvents(one, events));
     read.get(3, TimeUnit.MINUTES);
     campaignStream = events;
+    // The other stream is read on another thread: wait until it has the campaign's end too.
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (allStream.stream().noneMatch(e -> e.type().equals("campaign-finished"))) {
+      assertThat(System.nanoTime()).as("the end on every campaign's stream").isLessThan(deadline);
+      Thread.sleep(20);
+    }
   }
 
   @AfterAll
