@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -70,6 +71,12 @@ class DashboardBrowserTest {
     driver = new ChromeDriver(options);
   }
 
+  /** Each test starts from a fresh document: a URL that differs only in its hash would not load. */
+  @BeforeEach
+  void blankPage() {
+    driver.get("about:blank");
+  }
+
   @AfterAll
   static void stop() {
     if (driver != null) {
@@ -83,6 +90,18 @@ class DashboardBrowserTest {
   private static WebDriverWait waitUpTo(Duration d) {
     WebDriverWait w = new WebDriverWait(driver, d, Duration.ofMillis(100));
     w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    // On a timeout, say what the page showed and what its console said.
+    w.withMessage(
+        () -> {
+          try {
+            return "the page showed: "
+                + driver.findElement(By.id("main")).getText()
+                + "\nits console: "
+                + driver.manage().logs().get(LogType.BROWSER).getAll();
+          } catch (RuntimeException e) {
+            return "the page could not be read: " + e;
+          }
+        });
     return w;
   }
 
@@ -216,13 +235,89 @@ class DashboardBrowserTest {
         screenshot("dashboard-runtimes.png");
       }
     }
-    assertThat(driver.findElement(By.id("main")).getText()).contains("No studies");
+    assertThat(driver.findElement(By.id("main")).getText()).contains("Studies (ask/tell)");
     List<String> severe =
         driver.manage().logs().get(LogType.BROWSER).getAll().stream()
             .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
             .map(LogEntry::getMessage)
             .toList();
     assertThat(severe).as("errors in the page's console").isEmpty();
+  }
+
+  @Test
+  void aStudysParetoFrontASchedulesRowAndAFormMistakeAreShown() throws Exception {
+    String base = "http://127.0.0.1:" + service.port();
+    HttpJson.Response study =
+        http.post(
+            "/api/v1/studies",
+            """
+            {"name": "trade-off",
+             "parameters": [{"name": "batch", "type": "ordinal", "values": [1, 2, 4, 8, 16, 32]}],
+             "objectives": [{"name": "throughput", "direction": "maximize"},
+                            {"name": "p95_ms", "direction": "minimize"}],
+             "strategy": {"type": "random", "seed": 1}}
+            """);
+    assertThat(study.status()).as(study.body()).isEqualTo(201);
+    String studyId = study.json().get("id").asText();
+    JsonNode suggested =
+        http.post("/api/v1/studies/" + studyId + "/suggestions", "{\"count\": 5}")
+            .json()
+            .get("trials");
+    for (JsonNode t : suggested) {
+      // Throughput and latency both grow with the batch: every trial is on the front.
+      double batch = t.get("parameters").get("batch").asDouble();
+      http.post(
+          "/api/v1/studies/" + studyId + "/trials/" + t.get("id").asText() + "/complete",
+          "{\"values\": {\"throughput\": "
+              + (100 * batch)
+              + ", \"p95_ms\": "
+              + (10 + batch)
+              + "}}");
+    }
+    HttpJson.Response schedule =
+        http.post(
+            "/api/v1/schedules",
+            """
+            {"name": "nightly", "cron": "0 3 * * *", "enabled": false,
+             "template": {"runtime": "embedded", "budget": {"maxTrials": 5}}}
+            """);
+    assertThat(schedule.status()).as(schedule.body()).isEqualTo(201);
+
+    driver.get(base + "/#/studies");
+    WebElement link =
+        waitUpTo(Duration.ofSeconds(30))
+            .until(d -> d.findElement(By.cssSelector("#studies-table a")));
+    assertThat(link.getText()).isEqualTo("trade-off");
+    link.click();
+    WebElement chart =
+        waitUpTo(Duration.ofSeconds(30))
+            .until(d -> d.findElement(By.cssSelector("#chart-study[data-front]")));
+    assertThat(chart.getDomAttribute("data-front")).isEqualTo(String.valueOf(suggested.size()));
+    assertThat(driver.findElements(By.cssSelector("#study-trials tbody tr")))
+        .hasSize(suggested.size());
+    screenshot("dashboard-study.png");
+
+    driver.get(base + "/#/schedules");
+    WebElement row =
+        waitUpTo(Duration.ofSeconds(30))
+            .until(d -> d.findElement(By.cssSelector("#schedules-table tbody tr")));
+    assertThat(row.getText()).contains("nightly", "0 3 * * *");
+
+    // A mistake the service finds: the form shows its message and the field it names.
+    driver.get(base + "/#/");
+    WebElement form =
+        waitUpTo(Duration.ofSeconds(30)).until(d -> d.findElement(By.id("new-campaign")));
+    driver.findElement(By.cssSelector("#new-campaign-panel summary")).click();
+    type(form, "maxTrials", "0");
+    form.findElement(By.cssSelector("button[type=submit]")).click();
+    WebElement error =
+        waitUpTo(Duration.ofSeconds(30))
+            .until(
+                d -> {
+                  WebElement e = d.findElement(By.cssSelector("#new-campaign .form-error"));
+                  return e.getText().isEmpty() ? null : e;
+                });
+    assertThat(error.getText()).contains("budget.maxTrials");
   }
 
   private static void screenshot(String name) throws Exception {
