@@ -30,10 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP edge: {@code /health}, {@code /metrics} and the REST API under {@code /api/v1} (studies
- * in {@link StudyRoutes}, schedules in {@link ScheduleRoutes}, event streams in {@link
- * CampaignEventRoutes}), and the dashboard ({@link DashboardRoutes}). Handlers that touch the store
- * run on worker threads ({@code blockingHandler}); errors are JSON {@code {"error", "field"}} with
- * a 4xx status for the caller's mistakes.
+ * in {@link StudyRoutes}, schedules in {@link ScheduleRoutes}). Handlers that touch the store run
+ * on worker threads ({@code blockingHandler}); errors are JSON {@code {"error", "field"}} with a
+ * 4xx status for the caller's mistakes.
  */
 public final class ApiVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(ApiVerticle.class);
@@ -89,6 +88,7 @@ public final class ApiVerticle extends VerticleBase {
     new StudyRoutes(studies, this::readBody).mount(router);
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
+    // The dashboard's event streams, exports and page.
     new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
     new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
     router
