@@ -220,6 +220,11 @@ class DashboardBrowserTest {
             d ->
                 !d.findElements(By.cssSelector("#campaigns-table tr[data-campaign-id]")).isEmpty());
     screenshot("dashboard-phone.png");
+    driver.get(base + "/#/campaigns/" + campaignId);
+    waitUpTo(Duration.ofSeconds(30))
+        .until(
+            d -> d.findElements(By.cssSelector("#trials-table tbody tr")).size() == trials.size());
+    screenshot("dashboard-phone-campaign.png");
     driver.manage().window().setSize(new Dimension(1366, 1000));
     for (String page : List.of("#/runtimes", "#/schedules", "#/studies")) {
       driver.get(base + "/" + page);
