@@ -49,6 +49,7 @@ public final class ApiVerticle extends VerticleBase {
   private final PrometheusMeterRegistry registry;
   private final DriftWatcher drift;
   private final ApiSecurity security;
+  private final CampaignEvents events;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
   private Router router;
@@ -63,7 +64,8 @@ public final class ApiVerticle extends VerticleBase {
       Scheduler scheduler,
       PrometheusMeterRegistry registry,
       DriftWatcher drift,
-      ApiSecurity security) {
+      ApiSecurity security,
+      CampaignEvents events) {
     this.config = config;
     this.store = store;
     this.runtimes = runtimes;
@@ -74,6 +76,7 @@ public final class ApiVerticle extends VerticleBase {
     this.registry = registry;
     this.drift = drift;
     this.security = security;
+    this.events = events;
   }
 
   @Override
@@ -97,6 +100,9 @@ public final class ApiVerticle extends VerticleBase {
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
     new DriftRoutes(drift, runtimes).mount(router);
+    // The dashboard's event streams, exports and page.
+    new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
+    new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
     router
         .route()
         .last()

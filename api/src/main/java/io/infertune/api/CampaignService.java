@@ -17,6 +17,7 @@ import io.infertune.tuner.trial.TrialStatus;
 import io.infertune.tuner.trial.WorkloadSpec;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;

@@ -116,6 +116,9 @@ public final class Infertune implements AutoCloseable {
     TuningMetrics tuningMetrics = new TuningMetrics();
     tuningMetrics.bindTo(registry);
     new CampaignStateMetrics(store, Ticker.system(), CAMPAIGN_COUNTS_MAX_AGE).bindTo(registry);
+    // The dashboard's live streams; the epoch tells this process's event ids from a previous one's.
+    CampaignEvents events =
+        new CampaignEvents(Long.toString(Ticker.system().now().toEpochMilli(), 36));
     campaigns =
         new CampaignService(
             store,
@@ -123,7 +126,7 @@ public final class Infertune implements AutoCloseable {
             new Strategies(),
             Workloads::from,
             Ticker.system(),
-            List.of(tuningMetrics, DeploymentMetrics.on(registry)),
+            List.of(tuningMetrics, DeploymentMetrics.on(registry), events),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
     campaigns.measureHostCpu(HostCpu.linux());
@@ -165,7 +168,8 @@ public final class Infertune implements AutoCloseable {
             scheduler,
             registry,
             driftWatcher,
-            security);
+            security,
+            events);
     vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     // One thread, fixed delay: ticks never overlap, and a slow one delays the next.
     schedulerTimer =
