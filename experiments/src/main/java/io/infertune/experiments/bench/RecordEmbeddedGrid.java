@@ -2,6 +2,7 @@ package io.infertune.experiments.bench;
 
 import io.infertune.runtime.embedded.EmbeddedRuntime;
 import io.infertune.runtime.workload.Workloads;
+import io.infertune.tuner.measure.HostCpu;
 import io.infertune.tuner.measure.Measurement;
 import io.infertune.tuner.measure.MeasurementException;
 import io.infertune.tuner.measure.MeasurementSpec;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Records the grid that {@link EmbeddedRuntimeTable} replays: the real embedded runtime (ONNX
@@ -56,6 +58,9 @@ import java.util.Map;
  * machines).
  */
 public final class RecordEmbeddedGrid {
+  /** The CPU other processes take during each point's window ({@code /proc/stat}). */
+  private static final HostCpu HOST = HostCpu.linux();
+
   static final int CLIENTS = 16;
   static final int DISTINCT_INPUTS = 20_000;
   static final double ZIPF_EXPONENT = 1.0;
@@ -170,9 +175,12 @@ public final class RecordEmbeddedGrid {
         List<Configuration> order = pass % 2 == 1 ? grid : grid.reversed();
         for (Configuration c : order) {
           runtime.apply(c);
-          HostCpu.Reading before = HostCpu.read();
+          Optional<HostCpu.Reading> before = HOST.read();
           Measurement m = measure(measurer, runtime, workload, spec);
-          double others = HostCpu.othersShare(before, HostCpu.read());
+          double others =
+              before
+                  .flatMap(b -> HOST.read().flatMap(a -> HostCpu.othersShare(b, a)))
+                  .orElse(Double.NaN);
           String line =
               String.format(
                   Locale.ROOT,
