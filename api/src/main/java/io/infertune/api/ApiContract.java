@@ -176,6 +176,16 @@ final class ApiContract {
       }
       Operation op = contract().findOperation(ctx.request().path(), ctx.request().method());
       Buffer body = ctx.body() == null ? null : ctx.body().buffer();
+      if (op != null && op.getRequestBody() != null && body != null && body.length() > 0) {
+        // The body's own faults first (not UTF-8, too deep, not JSON), in the handlers' words:
+        // the schema's verdict on a body that could not be read faithfully would mislead.
+        try {
+          RequestBodies.parse(body.getBytes());
+        } catch (ApiException e) {
+          ctx.fail(e);
+          return;
+        }
+      }
       if (op == null || (op.getRequestBody() != null && !isJson(body))) {
         ctx.next();
         return;
