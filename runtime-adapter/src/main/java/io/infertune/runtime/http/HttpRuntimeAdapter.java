@@ -1,5 +1,9 @@
 package io.infertune.runtime.http;
 
+import io.infertune.runtime.openai.ClientMetrics;
+import io.infertune.runtime.openai.CompositeMetricSource;
+import io.infertune.runtime.openai.OpenAiClient;
+import io.infertune.runtime.openai.OpenAiRequestSink;
 import io.infertune.runtime.prometheus.MetricFamily;
 import io.infertune.runtime.prometheus.PrometheusMetricSource;
 import io.infertune.runtime.prometheus.PrometheusScraper;
@@ -53,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>In both modes, metrics are scraped from the server's page through the profile's {@link
- * io.infertune.runtime.prometheus.MetricMapping}, load goes to the profile's OpenAI endpoint, and
+ * io.infertune.runtime.prometheus.MetricMapping}, load goes to the profile's OpenAI endpoint
+ * through {@link OpenAiRequestSink} (streamed for generative endpoints, unless the profile says
+ * otherwise), whose client-side measurements join the server's ({@link CompositeMetricSource}), and
  * when the profile names an effective-configuration metric (vLLM's {@code vllm:cache_config_info})
  * an apply reads it back after the push and fails (REJECTED) when the runtime runs something else.
  *
@@ -70,8 +76,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
   private final URI baseUrl;
   private final HttpClient client;
   private final PrometheusScraper scraper;
-  private final PrometheusMetricSource metrics;
-  private final RequestSink requests;
+  private final ClientMetrics clientMetrics;
+  private final MetricSource metrics;
+  private final OpenAiClient openAi;
+  private final OpenAiRequestSink requests;
   private final Actuator actuator;
   private final boolean liveReconfigurable;
   private final Object applyLock = new Object();
@@ -87,17 +95,32 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     this.client = b.client;
     this.scraper =
         new PrometheusScraper(baseUrl.resolve(profile.metrics().path()), b.scrapeTimeout);
-    this.metrics = new PrometheusMetricSource(scraper, profile.metrics().mapping(), b.ticker);
+    // What the load generator saw (latency, time to first token, inter-token latency, errors by
+    // kind) is recorded beside the server's own series: its names under client_*, and filling in
+    // what the server's page lacks (time to first token for a server that keeps no histogram).
+    this.clientMetrics = new ClientMetrics(b.ticker);
+    this.metrics =
+        CompositeMetricSource.withClient(
+            new PrometheusMetricSource(scraper, profile.metrics().mapping(), b.ticker),
+            clientMetrics);
     Map<String, List<String>> vars = profile.variables(b.variables);
+    LaunchProfile.Api api = profile.api();
+    this.openAi =
+        OpenAiClient.builder(baseUrl)
+            .httpClient(client)
+            .ticker(b.ticker)
+            .timeout(b.requestTimeout)
+            .path(api.kind(), api.path())
+            .build();
     this.requests =
-        new OpenAiRequestSink(
-            client,
-            baseUrl.resolve(profile.api().path()),
-            profile.api().kind(),
-            Templates.expandOne(
-                profile.api().model(), vars, "profile " + profile.name() + ": api.model"),
-            profile.api().maxTokens(),
-            b.requestTimeout);
+        OpenAiRequestSink.builder(
+                openAi,
+                api.kind(),
+                Templates.expandOne(api.model(), vars, "profile " + profile.name() + ": api.model"))
+            .streaming(api.stream())
+            .defaultMaxTokens(api.maxTokens())
+            .metrics(clientMetrics)
+            .build();
     this.actuator = actuator;
     this.liveReconfigurable = b.liveReconfigurable;
     this.current = defaults;
@@ -155,9 +178,15 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     return metrics;
   }
 
+  /** Sends the load to the profile's OpenAI endpoint, recording what the client saw. */
   @Override
   public RequestSink requests() {
     return requests;
+  }
+
+  /** The load generator's own measurements, also part of {@link #metrics()} as {@code client_*}. */
+  public ClientMetrics clientMetrics() {
+    return clientMetrics;
   }
 
   @Override
@@ -248,6 +277,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       actuator.close();
     }
     scraper.close();
+    openAi.close();
     client.shutdownNow();
   }
 
