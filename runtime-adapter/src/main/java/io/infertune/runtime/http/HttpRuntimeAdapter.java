@@ -94,7 +94,8 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     this.baseUrl = baseUrl;
     this.client = b.client;
     this.scraper =
-        new PrometheusScraper(baseUrl.resolve(profile.metrics().path()), b.scrapeTimeout);
+        new PrometheusScraper(
+            b.metricsUrl.orElse(baseUrl.resolve(profile.metrics().path())), b.scrapeTimeout);
     // What the load generator saw (latency, time to first token, inter-token latency, errors by
     // kind) is recorded beside the server's own series: its names under client_*, and filling in
     // what the server's page lacks (time to first token for a server that keeps no histogram).
@@ -134,7 +135,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
   /** A builder for a server already running at {@code baseUrl}, with {@code profile}'s knobs. */
   public static Builder attach(LaunchProfile profile, URI baseUrl) {
     Builder b = new Builder(Mode.ATTACH, profile);
-    b.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
+    b.baseUrl = Optional.of(Builder.requireHttp(baseUrl, "baseUrl"));
     return b;
   }
 
@@ -438,9 +439,21 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       this.id = b.id;
       this.variables = variables;
       LaunchProfile.Readiness r = b.profile.readiness();
-      this.probe = new Probe(b.client, baseUrl.resolve(r.path()), r.status(), r.interval());
+      this.probe =
+          new Probe(
+              b.client, b.healthUrl.orElse(baseUrl.resolve(r.path())), r.status(), r.interval());
       this.timeout = b.readyTimeout.orElse(r.timeout());
       this.classifier = FailureClassifier.standard().with(b.profile.failures());
+    }
+
+    /** What the webhook is POSTed and the command may read on stdin. */
+    private Map<String, Object> payload(Configuration next, LaunchProfile.Rendered flags) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("runtime", id);
+      body.put("configuration", next.values());
+      body.put("flags", flags.args());
+      body.put("environment", flags.environment());
+      return body;
     }
 
     @Override
@@ -480,6 +493,14 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       env.putAll(flags.environment());
       try (ManagedProcess p =
           ManagedProcess.start(id + "-reconfigure", argv, env, b.directory, b.tailLines)) {
+        if (b.commandStdin) {
+          try {
+            p.sendInput(JsonTree.write(payload(next, flags)).getBytes(StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            // It exited without reading: its exit code and output below say why.
+            log.debug("the reconfiguration command of {} did not read its stdin: {}", id, e);
+          }
+        }
         OptionalInt exit = p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (exit.isEmpty()) {
           StartFailure f = classifier.timedOut(timeout, p.logTail());
@@ -502,11 +523,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
 
     private void callWebhook(URI url, Configuration next, LaunchProfile.Rendered flags)
         throws ApplyFailedException {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("runtime", id);
-      body.put("configuration", next.values());
-      body.put("flags", flags.args());
-      body.put("environment", flags.environment());
+      Map<String, Object> body = payload(next, flags);
       HttpRequest r =
           HttpRequest.newBuilder(url)
               .timeout(timeout)
@@ -584,7 +601,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       Duration scrapeTimeout,
       Ticker ticker,
       Optional<List<String>> reconfigureCommand,
+      boolean commandStdin,
       Optional<URI> reconfigureWebhook,
+      Optional<URI> healthUrl,
+      Optional<URI> metricsUrl,
       boolean liveReconfigurable,
       HttpClient client) {}
 
@@ -616,7 +636,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     private Duration scrapeTimeout = Duration.ofSeconds(10);
     private Ticker ticker = Ticker.system();
     private Optional<List<String>> reconfigureCommand = Optional.empty();
+    private boolean commandStdin;
     private Optional<URI> reconfigureWebhook = Optional.empty();
+    private Optional<URI> healthUrl = Optional.empty();
+    private Optional<URI> metricsUrl = Optional.empty();
     private boolean liveReconfigurable;
 
     private Builder(Mode mode, LaunchProfile profile) {
@@ -752,12 +775,47 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     }
 
     /**
+     * Attach: whether the reconfiguration command also gets, on its stdin, the JSON object a
+     * webhook is POSTed ({@code {"runtime", "configuration", "flags", "environment"}}; default
+     * false). Its stdin is closed after it, so that it can read to the end.
+     */
+    public Builder commandStdin(boolean stdin) {
+      requireMode(Mode.ATTACH, "commandStdin");
+      this.commandStdin = stdin;
+      return this;
+    }
+
+    /**
+     * Attach: the URL whose answer says the server is ready (default: the profile's readiness path
+     * below the base URL), for a server whose health is checked elsewhere (a load balancer's).
+     */
+    public Builder healthUrl(URI url) {
+      requireMode(Mode.ATTACH, "healthUrl");
+      this.healthUrl = Optional.of(requireHttp(url, "healthUrl"));
+      return this;
+    }
+
+    /** The server's Prometheus page (default: the profile's metrics path below the base URL). */
+    public Builder metricsUrl(URI url) {
+      this.metricsUrl = Optional.of(requireHttp(url, "metricsUrl"));
+      return this;
+    }
+
+    private static URI requireHttp(URI url, String what) {
+      Objects.requireNonNull(url, what);
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new IllegalArgumentException(what + " must be an http(s) URL, got " + url);
+      }
+      return url;
+    }
+
+    /**
      * Attach: the URL that reconfigures the server: POSTed {@code {"runtime", "configuration":
      * {knob: value}, "flags": [...], "environment": {...}}}; a 2xx answer means done.
      */
     public Builder reconfigureWebhook(URI url) {
       requireMode(Mode.ATTACH, "reconfigureWebhook");
-      this.reconfigureWebhook = Optional.of(Objects.requireNonNull(url, "url"));
+      this.reconfigureWebhook = Optional.of(requireHttp(url, "reconfigureWebhook"));
       this.reconfigureCommand = Optional.empty();
       return this;
     }
@@ -815,7 +873,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
               scrapeTimeout,
               ticker,
               reconfigureCommand,
+              commandStdin,
               reconfigureWebhook,
+              healthUrl,
+              metricsUrl,
               liveReconfigurable,
               HttpClient.newBuilder()
                   // HTTP/1.1 as every OpenAI-compatible server speaks it; no h2c upgrade dance.

@@ -205,6 +205,26 @@ public final class LaunchProfiles {
     return p;
   }
 
+  /**
+   * A knob's values in the profile's (the REST API's) parameter shape: {@code name}, {@code type}
+   * and {@code min}/{@code max}/{@code log}/{@code step} or {@code values}, facts such as {@code
+   * "{cores}"} resolved. Other fields of {@code node} are the caller's to check.
+   *
+   * @throws IllegalArgumentException naming the field of what is wrong
+   */
+  public static Parameter parameter(Map<String, Object> node, Map<String, Long> facts) {
+    return new Binder(facts, Optional.empty()).parameter(node);
+  }
+
+  /**
+   * A knob's value as written (a number or a string), or the fact it names ({@code "{cores}"}).
+   *
+   * @throws IllegalArgumentException naming {@code field}
+   */
+  public static Object value(Object node, String field, Map<String, Long> facts) {
+    return new Binder(facts, Optional.empty()).fact(node, field);
+  }
+
   /** Binds the JSON tree of a profile, naming the path of what is wrong. */
   private record Binder(Map<String, Long> facts, Optional<Path> baseDirectory) {
     LaunchProfile profile(Object tree) {
