@@ -166,7 +166,7 @@ public final class RuntimeFile {
         try {
           d = runtime(object(nodes.get(i), "the runtime"));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(path + "." + e.getMessage(), e);
+          throw within(path, e);
         }
         if (!ids.add(d.id())) {
           throw new IllegalArgumentException(path + ".id: '" + d.id() + "' is used twice");
@@ -414,7 +414,7 @@ public final class RuntimeFile {
         try {
           b.knob(knob(object(knobs.get(i), "the knob")));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(path + "." + e.getMessage(), e);
+          throw within(path, e);
         }
       }
       return field("command", () -> new RuntimeDefinition.Command(b.build()));
@@ -490,7 +490,7 @@ public final class RuntimeFile {
 
     private static Configuration initial(Map<String, Object> m, LaunchProfile profile) {
       if (!m.containsKey("initial")) {
-        return Configuration.empty();
+        return profile.defaults();
       }
       Map<String, Object> values = new LinkedHashMap<>(object(m.get("initial"), "initial"));
       try {
@@ -546,6 +546,17 @@ public final class RuntimeFile {
         throw new IllegalArgumentException(
             field + ": must be one of " + names + ", got '" + s + "'", e);
       }
+    }
+
+    /** {@code e}, its field named as below {@code path} ({@code runtimes[0]}, {@code knobs[1]}). */
+    private static IllegalArgumentException within(String path, IllegalArgumentException e) {
+      String msg = String.valueOf(e.getMessage());
+      String unknown = "unknown field '";
+      return new IllegalArgumentException(
+          msg.startsWith(unknown)
+              ? unknown + path + "." + msg.substring(unknown.length())
+              : path + "." + msg,
+          e);
     }
 
     /**
