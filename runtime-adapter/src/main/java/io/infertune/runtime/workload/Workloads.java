@@ -3,6 +3,7 @@ package io.infertune.runtime.workload;
 import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.trial.WorkloadSpec;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Workloads from campaign specs. */
@@ -15,10 +16,13 @@ public final class Workloads {
    * inputs as they are.
    *
    * @throws IllegalArgumentException when the spec asks for more distinct inputs than the corpus
-   *     can give ({@link DistinctInputs#capacity}), or a length distribution is invalid (naming the
-   *     field)
+   *     can give ({@link DistinctInputs#capacity}), a length distribution is invalid, or the trace
+   *     cannot be read (naming the field)
    */
   public static Workload from(WorkloadSpec spec) {
+    if (spec.trace().isPresent()) {
+      return trace(spec);
+    }
     if (spec.generative()) {
       return generative(
           spec,
@@ -26,6 +30,20 @@ public final class Workloads {
           lengths("outputTokens", spec.outputTokens().orElseThrow()));
     }
     return CorpusWorkload.builder(spec).build();
+  }
+
+  /** The spec's trace, read now: a missing or malformed file fails here, naming the field. */
+  private static TraceWorkload trace(WorkloadSpec spec) {
+    Path file = Path.of(spec.trace().orElseThrow());
+    try {
+      return trace(file, spec.traceSpeedUp());
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("trace: no file " + file.toAbsolutePath(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("trace: cannot read " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("trace: " + e.getMessage(), e);
+    }
   }
 
   private static LengthDistribution lengths(String field, String text) {
