@@ -51,9 +51,11 @@ import org.slf4j.LoggerFactory;
  *       last lines of the server's log, which thus become the trial's failure reason; the server is
  *       then started again with the previous configuration, so that it is left serving.
  *   <li><b>attach</b> ({@link #attach}): a server Infertune did not start. An apply runs the user's
- *       reconfiguration command (with the new flags and the configuration as JSON) or POSTs the
- *       configuration to the user's webhook, then waits for readiness; without either, the adapter
- *       only observes. On failure the previous configuration is pushed back the same way.
+ *       reconfiguration command (an argument array, no shell, with the new flags and the
+ *       configuration as JSON, optionally on its stdin too) or POSTs the configuration to the
+ *       user's webhook, then waits until the health URL answers; without either, the adapter only
+ *       observes. On failure the previous configuration is pushed back the same way. As data: an
+ *       {@code attach} entry of a {@link io.infertune.runtime.catalog.RuntimeFile}.
  * </ul>
  *
  * <p>In both modes, metrics are scraped from the server's page through the profile's {@link
