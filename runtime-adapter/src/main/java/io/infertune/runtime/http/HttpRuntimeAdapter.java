@@ -109,7 +109,9 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     Map<String, List<String>> vars = profile.variables(b.variables);
     LaunchProfile.Api api = profile.api();
     this.openAi =
-        OpenAiClient.builder(baseUrl)
+        // The profile's API path is absolute, as its readiness and metrics paths are: below the
+        // server's root, whatever path the base URL has.
+        OpenAiClient.builder(baseUrl.resolve("/"))
             .httpClient(client)
             .ticker(b.ticker)
             .timeout(b.requestTimeout)
