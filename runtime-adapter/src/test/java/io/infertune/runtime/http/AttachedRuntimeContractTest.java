@@ -6,11 +6,13 @@ import io.infertune.runtime.catalog.RuntimeDefinition;
 import io.infertune.runtime.catalog.RuntimeFile;
 import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.testkit.RuntimeAdapterContract;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,9 +45,15 @@ class AttachedRuntimeContractTest extends RuntimeAdapterContract {
         RuntimeFile.read(
             new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)),
             "runtimes.yaml",
-            LaunchProfiles.load(java.util.Optional.empty(), Profiles.FACTS),
+            LaunchProfiles.load(Optional.empty(), Profiles.FACTS),
             Profiles.FACTS);
     return RuntimeFile.open(defs, Map.of(), Ticker.system()).get(0);
+  }
+
+  /** The operator's webhook declines a second GPU (HTTP 422). */
+  @Override
+  protected Optional<Configuration> refusedConfiguration() {
+    return Optional.of(Configuration.of("tensor_parallel_size", 2));
   }
 
   @Override
@@ -61,7 +69,7 @@ class AttachedRuntimeContractTest extends RuntimeAdapterContract {
   @Test
   void aReconfigurationGoesThroughTheWebhookAndLeavesTheServerItsOwner() throws Exception {
     long before = operator.server().pid();
-    adapter.apply(io.infertune.tuner.space.Configuration.of("max_num_seqs", 128));
+    adapter.apply(Configuration.of("max_num_seqs", 128));
     assertThat(operator.hookCalls).hasSize(1);
     assertThat(operator.server().pid()).isNotEqualTo(before);
     assertThat(String.join(" ", operator.server().command())).contains("--max-num-seqs 128");
