@@ -4,16 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.infertune.runtime.workload.Trace;
+import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.json.FieldException;
 import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.WorkloadSpec;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -97,7 +95,9 @@ public final class CampaignRequests {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }
     checkAgainstKnobs(spec, runtime);
-    spec.workload().trace().ifPresent(CampaignRequests::checkTrace);
+    if (spec.workload().trace().isPresent()) {
+      checkTrace(spec.workload());
+    }
     return spec;
   }
 
@@ -105,24 +105,11 @@ public final class CampaignRequests {
    * The trace a workload replays exists here and parses, so that a bad path is the request's 400,
    * not a failed campaign. It is read with the service's permissions, from where the service runs.
    */
-  private static void checkTrace(String path) {
-    Path file;
+  private static void checkTrace(WorkloadSpec workload) {
     try {
-      file = Path.of(path);
-    } catch (InvalidPathException e) {
-      throw ApiException.badRequest("workload.trace", "trace: not a path: " + e.getMessage());
-    }
-    if (!Files.isRegularFile(file)) {
-      throw ApiException.badRequest(
-          "workload.trace", "trace: no file " + file.toAbsolutePath() + " where the service runs");
-    }
-    try {
-      Trace.read(file);
-    } catch (IOException e) {
-      throw ApiException.badRequest(
-          "workload.trace", "trace: cannot read " + file + ": " + e.getMessage());
+      Workloads.from(workload);
     } catch (IllegalArgumentException e) {
-      throw ApiException.badRequest("workload.trace", "trace: " + e.getMessage());
+      throw ApiException.badRequest("workload.trace", e.getMessage());
     }
   }
 

@@ -129,10 +129,13 @@ class CampaignApiValidationTest {
   void aTraceMustExistAndParseWhereTheServiceRuns() throws Exception {
     Path malformed = dataDir.resolve("malformed.jsonl");
     Files.writeString(malformed, "{\"timestamp\": 0, \"input_tokens\": 8}\n{\"timestamp\": 1}\n");
+    Path secret = dataDir.resolve("secret.txt");
+    Files.writeString(secret, "hunter2 is the password\n");
     String[][] cases = {
       {"\"" + dataDir.resolve("no-such.jsonl") + "\"", "trace: no file"},
       {"\"" + malformed + "\"", "line 2"},
-      {"\"" + dataDir + "\"", "trace: no file"},
+      {"\"" + dataDir + "\"", "is a directory"},
+      {"\"" + secret + "\"", "secret.txt line 1: not a JSON object"},
       {"7", "workload.trace"},
     };
     int before = http.get("/api/v1/campaigns").json().get("campaigns").size();
@@ -144,6 +147,7 @@ class CampaignApiValidationTest {
       assertThat(r.status()).as(r.body()).isEqualTo(400);
       assertThat(r.json().get("field").asText()).as(r.body()).isEqualTo("workload.trace");
       assertThat(r.json().get("error").asText()).as(r.body()).contains(c[1]);
+      assertThat(r.body()).as("the file's content stays on the server").doesNotContain("hunter2");
     }
     HttpJson.Response withLengths =
         http.post(
@@ -159,11 +163,12 @@ class CampaignApiValidationTest {
   void aCampaignReplaysATrace() throws Exception {
     Path trace = dataDir.resolve("steady.jsonl");
     StringBuilder lines = new StringBuilder();
-    // 40 requests a second, for 5 seconds, replayed as recorded.
+    // 20 requests a second, for 10 seconds, replayed as recorded: well within what the runtime
+    // serves on a busy machine.
     for (int i = 0; i < 200; i++) {
       lines
           .append("{\"timestamp\": ")
-          .append(i * 0.025)
+          .append(i * 0.05)
           .append(", \"prompt\": \"sentence number ")
           .append(i)
           .append("\"}\n");
@@ -186,7 +191,7 @@ class CampaignApiValidationTest {
     assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("completed");
     JsonNode trial = http.get("/api/v1/campaigns/" + id + "/trials").json().path("trials").path(0);
     assertThat(trial.path("status").asText()).as(trial.toString()).isEqualTo("completed");
-    // Open loop at the trace's 40 requests a second, whatever the runtime could do.
+    // Open loop at the trace's 20 requests a second, whatever more the runtime could do.
     assertThat(
             trial
                 .path("measurement")
@@ -195,6 +200,6 @@ class CampaignApiValidationTest {
                 .path("mean")
                 .asDouble())
         .as(trial.toString())
-        .isBetween(20.0, 60.0);
+        .isBetween(10.0, 30.0);
   }
 }

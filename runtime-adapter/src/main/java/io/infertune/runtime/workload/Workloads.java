@@ -1,8 +1,11 @@
 package io.infertune.runtime.workload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.trial.WorkloadSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
@@ -32,9 +35,21 @@ public final class Workloads {
     return CorpusWorkload.builder(spec).build();
   }
 
-  /** The spec's trace, read now: a missing or malformed file fails here, naming the field. */
+  /**
+   * The spec's trace, read now: a missing or malformed file fails here, naming the field. A line
+   * that is not JSON is reported by its number only: the parser's message quotes the text, and a
+   * path to a file that is no trace must not show its content to whoever named it.
+   */
   private static TraceWorkload trace(WorkloadSpec spec) {
-    Path file = Path.of(spec.trace().orElseThrow());
+    Path file;
+    try {
+      file = Path.of(spec.trace().orElseThrow());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("trace: not a path: " + e.getMessage(), e);
+    }
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("trace: " + file.toAbsolutePath() + " is a directory");
+    }
     try {
       return trace(file, spec.traceSpeedUp());
     } catch (NoSuchFileException e) {
@@ -42,6 +57,11 @@ public final class Workloads {
     } catch (IOException e) {
       throw new IllegalArgumentException("trace: cannot read " + file + ": " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof JsonProcessingException) {
+        String where = e.getMessage().replaceFirst("^(.* line \\d+): .*$", "$1");
+        throw new IllegalArgumentException(
+            "trace: " + where + ": not a JSON object (one trace entry per line)", e);
+      }
       throw new IllegalArgumentException("trace: " + e.getMessage(), e);
     }
   }
