@@ -99,6 +99,9 @@ public final class RuntimeFile {
   /** The kinds a runtime of the file may have. */
   public static final List<String> KINDS = List.of("http", "attach", "triton", "command");
 
+  /** Variables the adapter sets itself ({@code {flags}} is the rendered knobs). */
+  private static final Set<String> RESERVED_VARIABLES = Set.of("host", "port", LaunchProfile.FLAGS);
+
   private RuntimeFile() {}
 
   /**
@@ -471,7 +474,14 @@ public final class RuntimeFile {
       Map<String, List<String>> out = new LinkedHashMap<>();
       if (m.containsKey("variables")) {
         object(m.get("variables"), "variables")
-            .forEach((k, v) -> out.put(k, JsonTree.stringOrStrings(v, "variables." + k)));
+            .forEach(
+                (k, v) -> {
+                  if (RESERVED_VARIABLES.contains(k)) {
+                    throw new IllegalArgumentException(
+                        "variables." + k + ": {" + k + "} is set by Infertune; use host and port");
+                  }
+                  out.put(k, JsonTree.stringOrStrings(v, "variables." + k));
+                });
       }
       return out;
     }

@@ -173,6 +173,8 @@ class RuntimeFileTest {
     assertThat(error("runtimes:\n  - {kind: http, profile: vllm, initial: {max_num_seqs: 0}}\n"))
         .contains("runtimes[0].initial:")
         .contains("max_num_seqs");
+    assertThat(error("runtimes:\n  - {kind: http, profile: vllm, variables: {port: '1'}}\n"))
+        .contains("runtimes[0].variables.port: {port} is set by Infertune");
     assertThat(error("runtimes:\n  - {kind: http, profile: vllm, port: 70000}\n"))
         .contains("runtimes[0].port: must be in [0, 65535]");
     assertThat(
