@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.json.FieldException;
 import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.WorkloadSpec;
+import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +58,7 @@ public final class CampaignRequests {
     this.runtimes = runtimes;
     try {
       this.defaults = (ObjectNode) WireFormat.mapper().readTree(DEFAULTS);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -93,7 +96,22 @@ public final class CampaignRequests {
       throw ApiException.badRequest(e.field(), e.getMessage());
     }
     checkAgainstKnobs(spec, runtime);
+    if (spec.workload().trace().isPresent()) {
+      checkTrace(spec.workload());
+    }
     return spec;
+  }
+
+  /**
+   * The trace a workload replays exists here and parses, so that a bad path is the request's 400,
+   * not a failed campaign. It is read with the service's permissions, from where the service runs.
+   */
+  private static void checkTrace(WorkloadSpec workload) {
+    try {
+      Workloads.from(workload);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("workload.trace", e.getMessage());
+    }
   }
 
   /**

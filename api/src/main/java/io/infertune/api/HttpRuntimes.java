@@ -1,12 +1,17 @@
 package io.infertune.api;
 
+import io.infertune.runtime.catalog.RuntimeDefinition;
+import io.infertune.runtime.catalog.RuntimeFile;
 import io.infertune.runtime.http.HttpRuntimeAdapter;
 import io.infertune.runtime.http.LaunchProfile;
 import io.infertune.runtime.http.LaunchProfiles;
+import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.ApplyFailedException;
+import io.infertune.tuner.runtime.RuntimeAdapter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +59,38 @@ final class HttpRuntimes {
       started.forEach(HttpRuntimeAdapter::close);
       throw e;
     }
+  }
+
+  /**
+   * Opens the runtimes of runtimes files ({@code serve --runtime-file}, format in {@link
+   * RuntimeFile}), in file order, with the same variables as {@link #launch}: {@code {infertune}},
+   * {@code {java}}, {@code {data_dir}} and the user's.
+   *
+   * @throws IllegalArgumentException naming the file, the runtime and the field of what is wrong
+   * @throws RuntimeDefinition.OpenFailedException when a runtime cannot be started or reached
+   *     (those opened are closed again)
+   * @throws IOException when a file or the profile directory cannot be read
+   */
+  static List<RuntimeAdapter> fromFiles(
+      List<Path> files,
+      Optional<Path> profileDirectory,
+      Map<String, String> variables,
+      Path dataDir)
+      throws IOException, RuntimeDefinition.OpenFailedException {
+    if (files.isEmpty()) {
+      return List.of();
+    }
+    LaunchProfiles profiles = LaunchProfiles.load(profileDirectory, LaunchProfiles.defaultFacts());
+    List<RuntimeDefinition> definitions = new ArrayList<>();
+    for (Path f : files) {
+      definitions.addAll(RuntimeFile.read(f, profiles, LaunchProfiles.defaultFacts()));
+    }
+    Map<String, List<String>> common = new LinkedHashMap<>();
+    common.put("infertune", infertune(List.of()));
+    common.put("java", List.of(java()));
+    common.put("data_dir", List.of(dataDir.toAbsolutePath().normalize().toString()));
+    variables.forEach((k, v) -> common.put(k, List.of(v)));
+    return RuntimeFile.open(definitions, common, Ticker.system());
   }
 
   /** The java that runs this program. */

@@ -1,6 +1,6 @@
 package io.infertune.api;
 
-import io.infertune.runtime.http.HttpRuntimeAdapter;
+import io.infertune.tuner.runtime.RuntimeAdapter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -74,6 +74,28 @@ final class ServeCommand implements Callable<Integer> {
       description = "Launch profiles of your own (*.json), overriding built-ins of the same name.")
   Optional<Path> profileDir = Optional.empty();
 
+  @Option(
+      names = "--runtime-file",
+      paramLabel = "FILE",
+      description =
+          "Also manage the runtimes this file lists (repeatable; JSON or YAML): launched (http),"
+              + " attached (attach), triton and command runtimes, each with its settings.")
+  List<Path> runtimeFiles = new ArrayList<>();
+
+  /** The runtimes of the options, started or connected; the caller owns them. */
+  List<RuntimeAdapter> openRuntimes() throws Exception {
+    List<RuntimeAdapter> out =
+        new ArrayList<>(
+            HttpRuntimes.launch(runtimeProfiles, profileDir, runtimeVariables, dataDir));
+    try {
+      out.addAll(HttpRuntimes.fromFiles(runtimeFiles, profileDir, runtimeVariables, dataDir));
+    } catch (Exception e) {
+      out.forEach(RuntimeAdapter::close);
+      throw e;
+    }
+    return out;
+  }
+
   @Override
   public Integer call() throws Exception {
     ServiceConfig config;
@@ -85,17 +107,16 @@ final class ServeCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;
     }
-    List<HttpRuntimeAdapter> launched =
-        HttpRuntimes.launch(runtimeProfiles, profileDir, runtimeVariables, dataDir);
+    List<RuntimeAdapter> launched = openRuntimes();
     Infertune service;
     try {
       service = Infertune.start(config, launched);
     } catch (RefusedToStartException e) {
-      launched.forEach(HttpRuntimeAdapter::close);
+      launched.forEach(RuntimeAdapter::close);
       spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;
     } catch (Exception e) {
-      launched.forEach(HttpRuntimeAdapter::close);
+      launched.forEach(RuntimeAdapter::close);
       throw e;
     }
     CountDownLatch stopped = new CountDownLatch(1);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -124,5 +125,83 @@ class CampaignApiValidationTest {
     // The runtime was freed before the campaign was marked stopped.
     assertThat(service.campaigns().activeCount()).isZero();
     assertThat(http.post("/api/v1/campaigns/" + id + "/stop", "").status()).isEqualTo(409);
+  }
+
+  @Test
+  void aTraceMustExistAndParseWhereTheServiceRuns() throws Exception {
+    Path malformed = dataDir.resolve("malformed.jsonl");
+    Files.writeString(malformed, "{\"timestamp\": 0, \"input_tokens\": 8}\n{\"timestamp\": 1}\n");
+    Path secret = dataDir.resolve("secret.txt");
+    Files.writeString(secret, "hunter2 is the password\n");
+    String[][] cases = {
+      {"\"" + dataDir.resolve("no-such.jsonl") + "\"", "trace: no file"},
+      {"\"" + malformed + "\"", "line 2"},
+      {"\"" + dataDir + "\"", "is a directory"},
+      {"\"" + secret + "\"", "secret.txt line 1: not a JSON object"},
+      {"7", "workload.trace"},
+    };
+    int before = http.get("/api/v1/campaigns").json().get("campaigns").size();
+    for (String[] c : cases) {
+      HttpJson.Response r =
+          http.post(
+              "/api/v1/campaigns",
+              "{\"runtime\": \"embedded\", \"workload\": {\"trace\": " + c[0] + "}}");
+      assertThat(r.status()).as(r.body()).isEqualTo(400);
+      assertThat(r.json().get("field").asText()).as(r.body()).isEqualTo("workload.trace");
+      assertThat(r.json().get("error").asText()).as(r.body()).contains(c[1]);
+      assertThat(r.body()).as("the file's content stays on the server").doesNotContain("hunter2");
+    }
+    HttpJson.Response withLengths =
+        http.post(
+            "/api/v1/campaigns",
+            "{\"runtime\": \"embedded\", \"workload\": {\"trace\": \"t.jsonl\","
+                + " \"promptTokens\": \"fixed:8\", \"outputTokens\": \"fixed:8\"}}");
+    assertThat(withLengths.status()).as(withLengths.body()).isEqualTo(400);
+    assertThat(withLengths.json().get("field").asText()).isEqualTo("workload.trace");
+    assertThat(http.get("/api/v1/campaigns").json().get("campaigns")).hasSize(before);
+  }
+
+  @Test
+  void aCampaignReplaysATrace() throws Exception {
+    Path trace = dataDir.resolve("steady.jsonl");
+    StringBuilder lines = new StringBuilder();
+    // 20 requests a second, for 10 seconds, replayed as recorded: well within what the runtime
+    // serves on a busy machine.
+    for (int i = 0; i < 200; i++) {
+      lines
+          .append("{\"timestamp\": ")
+          .append(i * 0.05)
+          .append(", \"prompt\": \"sentence number ")
+          .append(i)
+          .append("\"}\n");
+    }
+    Files.writeString(trace, lines);
+    HttpJson.Response created =
+        http.post(
+            "/api/v1/campaigns",
+            """
+            {"runtime": "embedded", "budget": {"maxTrials": 1},
+             "measurement": {"warmupSeconds": 0.5, "windowSeconds": 1.5, "sampleIntervalSeconds": 0.5},
+             "workload": {"trace": "%s"}}
+            """
+                .formatted(trace));
+    assertThat(created.status()).as(created.body()).isEqualTo(201);
+    String id = created.json().get("id").asText();
+    assertThat(created.json().path("spec").path("workload").path("trace").asText())
+        .isEqualTo(trace.toString());
+    JsonNode done = http.awaitCampaignEnd(id, Duration.ofMinutes(1));
+    assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("completed");
+    JsonNode trial = http.get("/api/v1/campaigns/" + id + "/trials").json().path("trials").path(0);
+    assertThat(trial.path("status").asText()).as(trial.toString()).isEqualTo("completed");
+    // Open loop at the trace's 20 requests a second, whatever more the runtime could do.
+    assertThat(
+            trial
+                .path("measurement")
+                .path("metrics")
+                .path("throughput_rps")
+                .path("mean")
+                .asDouble())
+        .as(trial.toString())
+        .isBetween(10.0, 30.0);
   }
 }

@@ -105,7 +105,8 @@ class LiveCampaignApiTest {
          "constraints": %s,
          "strategy": {"type": "random", "seed": 3},
          "budget": {"maxTrials": 5},
-         "measurement": {"warmupSeconds": 0.5, "windowSeconds": 1.0, "sampleIntervalSeconds": 0.25},
+         "measurement": {"warmupSeconds": 0.5, "windowSeconds": 1.0, "sampleIntervalSeconds": 0.25,
+                         "pruning": false},
          "promotion": {"roundsPerArm": 2, "roundWindowSeconds": 0.5, "watchSeconds": 1,
                        "watchIntervalSeconds": 0.5}}
         """

@@ -1,5 +1,9 @@
 package io.infertune.runtime.http;
 
+import io.infertune.runtime.openai.ClientMetrics;
+import io.infertune.runtime.openai.CompositeMetricSource;
+import io.infertune.runtime.openai.OpenAiClient;
+import io.infertune.runtime.openai.OpenAiRequestSink;
 import io.infertune.runtime.prometheus.MetricFamily;
 import io.infertune.runtime.prometheus.PrometheusMetricSource;
 import io.infertune.runtime.prometheus.PrometheusScraper;
@@ -47,13 +51,17 @@ import org.slf4j.LoggerFactory;
  *       last lines of the server's log, which thus become the trial's failure reason; the server is
  *       then started again with the previous configuration, so that it is left serving.
  *   <li><b>attach</b> ({@link #attach}): a server Infertune did not start. An apply runs the user's
- *       reconfiguration command (with the new flags and the configuration as JSON) or POSTs the
- *       configuration to the user's webhook, then waits for readiness; without either, the adapter
- *       only observes. On failure the previous configuration is pushed back the same way.
+ *       reconfiguration command (an argument array, no shell, with the new flags and the
+ *       configuration as JSON, optionally on its stdin too) or POSTs the configuration to the
+ *       user's webhook, then waits until the health URL answers; without either, the adapter only
+ *       observes. On failure the previous configuration is pushed back the same way. As data: an
+ *       {@code attach} entry of a {@link io.infertune.runtime.catalog.RuntimeFile}.
  * </ul>
  *
  * <p>In both modes, metrics are scraped from the server's page through the profile's {@link
- * io.infertune.runtime.prometheus.MetricMapping}, load goes to the profile's OpenAI endpoint, and
+ * io.infertune.runtime.prometheus.MetricMapping}, load goes to the profile's OpenAI endpoint
+ * through {@link OpenAiRequestSink} (streamed for generative endpoints, unless the profile says
+ * otherwise), whose client-side measurements join the server's ({@link CompositeMetricSource}), and
  * when the profile names an effective-configuration metric (vLLM's {@code vllm:cache_config_info})
  * an apply reads it back after the push and fails (REJECTED) when the runtime runs something else.
  *
@@ -70,8 +78,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
   private final URI baseUrl;
   private final HttpClient client;
   private final PrometheusScraper scraper;
-  private final PrometheusMetricSource metrics;
-  private final RequestSink requests;
+  private final ClientMetrics clientMetrics;
+  private final MetricSource metrics;
+  private final OpenAiClient openAi;
+  private final OpenAiRequestSink requests;
   private final Actuator actuator;
   private final boolean liveReconfigurable;
   private final Object applyLock = new Object();
@@ -86,18 +96,36 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     this.baseUrl = baseUrl;
     this.client = b.client;
     this.scraper =
-        new PrometheusScraper(baseUrl.resolve(profile.metrics().path()), b.scrapeTimeout);
-    this.metrics = new PrometheusMetricSource(scraper, profile.metrics().mapping(), b.ticker);
+        new PrometheusScraper(
+            b.metricsUrl.orElse(baseUrl.resolve(profile.metrics().path())), b.scrapeTimeout);
+    // What the load generator saw (latency, time to first token, inter-token latency, errors by
+    // kind) is recorded beside the server's own series: its names under client_*, and filling in
+    // what the server's page lacks (time to first token for a server that keeps no histogram).
+    this.clientMetrics = new ClientMetrics(b.ticker);
+    this.metrics =
+        CompositeMetricSource.withClient(
+            new PrometheusMetricSource(scraper, profile.metrics().mapping(), b.ticker),
+            clientMetrics);
     Map<String, List<String>> vars = profile.variables(b.variables);
+    LaunchProfile.Api api = profile.api();
+    this.openAi =
+        // The profile's API path is absolute, as its readiness and metrics paths are: below the
+        // server's root, whatever path the base URL has.
+        OpenAiClient.builder(baseUrl.resolve("/"))
+            .httpClient(client)
+            .ticker(b.ticker)
+            .timeout(b.requestTimeout)
+            .path(api.kind(), api.path())
+            .build();
     this.requests =
-        new OpenAiRequestSink(
-            client,
-            baseUrl.resolve(profile.api().path()),
-            profile.api().kind(),
-            Templates.expandOne(
-                profile.api().model(), vars, "profile " + profile.name() + ": api.model"),
-            profile.api().maxTokens(),
-            b.requestTimeout);
+        OpenAiRequestSink.builder(
+                openAi,
+                api.kind(),
+                Templates.expandOne(api.model(), vars, "profile " + profile.name() + ": api.model"))
+            .streaming(api.stream())
+            .defaultMaxTokens(api.maxTokens())
+            .metrics(clientMetrics)
+            .build();
     this.actuator = actuator;
     this.liveReconfigurable = b.liveReconfigurable;
     this.current = defaults;
@@ -111,7 +139,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
   /** A builder for a server already running at {@code baseUrl}, with {@code profile}'s knobs. */
   public static Builder attach(LaunchProfile profile, URI baseUrl) {
     Builder b = new Builder(Mode.ATTACH, profile);
-    b.baseUrl = Optional.of(Objects.requireNonNull(baseUrl, "baseUrl"));
+    b.baseUrl = Optional.of(Builder.requireHttp(baseUrl, "baseUrl"));
     return b;
   }
 
@@ -155,9 +183,15 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     return metrics;
   }
 
+  /** Sends the load to the profile's OpenAI endpoint, recording what the client saw. */
   @Override
   public RequestSink requests() {
     return requests;
+  }
+
+  /** The load generator's own measurements, also part of {@link #metrics()} as {@code client_*}. */
+  public ClientMetrics clientMetrics() {
+    return clientMetrics;
   }
 
   @Override
@@ -248,6 +282,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       actuator.close();
     }
     scraper.close();
+    openAi.close();
     client.shutdownNow();
   }
 
@@ -408,9 +443,21 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       this.id = b.id;
       this.variables = variables;
       LaunchProfile.Readiness r = b.profile.readiness();
-      this.probe = new Probe(b.client, baseUrl.resolve(r.path()), r.status(), r.interval());
+      this.probe =
+          new Probe(
+              b.client, b.healthUrl.orElse(baseUrl.resolve(r.path())), r.status(), r.interval());
       this.timeout = b.readyTimeout.orElse(r.timeout());
       this.classifier = FailureClassifier.standard().with(b.profile.failures());
+    }
+
+    /** What the webhook is POSTed and the command may read on stdin. */
+    private Map<String, Object> payload(Configuration next, LaunchProfile.Rendered flags) {
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("runtime", id);
+      body.put("configuration", next.values());
+      body.put("flags", flags.args());
+      body.put("environment", flags.environment());
+      return body;
     }
 
     @Override
@@ -450,6 +497,14 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       env.putAll(flags.environment());
       try (ManagedProcess p =
           ManagedProcess.start(id + "-reconfigure", argv, env, b.directory, b.tailLines)) {
+        if (b.commandStdin) {
+          try {
+            p.sendInput(JsonTree.write(payload(next, flags)).getBytes(StandardCharsets.UTF_8));
+          } catch (IOException e) {
+            // It exited without reading: its exit code and output below say why.
+            log.debug("the reconfiguration command of {} did not read its stdin: {}", id, e);
+          }
+        }
         OptionalInt exit = p.awaitExit(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         if (exit.isEmpty()) {
           StartFailure f = classifier.timedOut(timeout, p.logTail());
@@ -472,11 +527,7 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
 
     private void callWebhook(URI url, Configuration next, LaunchProfile.Rendered flags)
         throws ApplyFailedException {
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("runtime", id);
-      body.put("configuration", next.values());
-      body.put("flags", flags.args());
-      body.put("environment", flags.environment());
+      Map<String, Object> body = payload(next, flags);
       HttpRequest r =
           HttpRequest.newBuilder(url)
               .timeout(timeout)
@@ -554,7 +605,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
       Duration scrapeTimeout,
       Ticker ticker,
       Optional<List<String>> reconfigureCommand,
+      boolean commandStdin,
       Optional<URI> reconfigureWebhook,
+      Optional<URI> healthUrl,
+      Optional<URI> metricsUrl,
       boolean liveReconfigurable,
       HttpClient client) {}
 
@@ -586,7 +640,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     private Duration scrapeTimeout = Duration.ofSeconds(10);
     private Ticker ticker = Ticker.system();
     private Optional<List<String>> reconfigureCommand = Optional.empty();
+    private boolean commandStdin;
     private Optional<URI> reconfigureWebhook = Optional.empty();
+    private Optional<URI> healthUrl = Optional.empty();
+    private Optional<URI> metricsUrl = Optional.empty();
     private boolean liveReconfigurable;
 
     private Builder(Mode mode, LaunchProfile profile) {
@@ -722,12 +779,47 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     }
 
     /**
+     * Attach: whether the reconfiguration command also gets, on its stdin, the JSON object a
+     * webhook is POSTed ({@code {"runtime", "configuration", "flags", "environment"}}; default
+     * false). Its stdin is closed after it, so that it can read to the end.
+     */
+    public Builder commandStdin(boolean stdin) {
+      requireMode(Mode.ATTACH, "commandStdin");
+      this.commandStdin = stdin;
+      return this;
+    }
+
+    /**
+     * Attach: the URL whose answer says the server is ready (default: the profile's readiness path
+     * below the base URL), for a server whose health is checked elsewhere (a load balancer's).
+     */
+    public Builder healthUrl(URI url) {
+      requireMode(Mode.ATTACH, "healthUrl");
+      this.healthUrl = Optional.of(requireHttp(url, "healthUrl"));
+      return this;
+    }
+
+    /** The server's Prometheus page (default: the profile's metrics path below the base URL). */
+    public Builder metricsUrl(URI url) {
+      this.metricsUrl = Optional.of(requireHttp(url, "metricsUrl"));
+      return this;
+    }
+
+    private static URI requireHttp(URI url, String what) {
+      Objects.requireNonNull(url, what);
+      if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme())) {
+        throw new IllegalArgumentException(what + " must be an http(s) URL, got " + url);
+      }
+      return url;
+    }
+
+    /**
      * Attach: the URL that reconfigures the server: POSTed {@code {"runtime", "configuration":
      * {knob: value}, "flags": [...], "environment": {...}}}; a 2xx answer means done.
      */
     public Builder reconfigureWebhook(URI url) {
       requireMode(Mode.ATTACH, "reconfigureWebhook");
-      this.reconfigureWebhook = Optional.of(Objects.requireNonNull(url, "url"));
+      this.reconfigureWebhook = Optional.of(requireHttp(url, "reconfigureWebhook"));
       this.reconfigureCommand = Optional.empty();
       return this;
     }
@@ -785,7 +877,10 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
               scrapeTimeout,
               ticker,
               reconfigureCommand,
+              commandStdin,
               reconfigureWebhook,
+              healthUrl,
+              metricsUrl,
               liveReconfigurable,
               HttpClient.newBuilder()
                   // HTTP/1.1 as every OpenAI-compatible server speaks it; no h2c upgrade dance.

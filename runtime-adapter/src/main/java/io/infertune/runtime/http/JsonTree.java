@@ -29,21 +29,21 @@ import java.util.TreeSet;
  * <p>In YAML only {@code true} and {@code false} are booleans, as in YAML 1.2: a knob's {@code on}
  * and {@code off} (booleans to YAML 1.1) stay the words they are written as.
  */
-final class JsonTree {
+public final class JsonTree {
   private static final JsonFactory JSON =
       JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
   private static final JsonFactory YAML =
       YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   /** JSON's null, which no field of a profile takes. */
-  enum Null {
+  public enum Null {
     INSTANCE
   }
 
   private JsonTree() {}
 
   /** Whether {@code origin} names a YAML document ({@code .yaml}, {@code .yml}). */
-  static boolean isYaml(String origin) {
+  public static boolean isYaml(String origin) {
     return origin.endsWith(".yaml") || origin.endsWith(".yml");
   }
 
@@ -52,7 +52,7 @@ final class JsonTree {
    *
    * @throws IllegalArgumentException naming {@code origin} when the text does not parse
    */
-  static Object parse(InputStream in, String origin) throws IOException {
+  public static Object parse(InputStream in, String origin) throws IOException {
     try (JsonParser p = (isYaml(origin) ? YAML : JSON).createParser(in)) {
       if (p.nextToken() == null) {
         throw new IllegalArgumentException(origin + ": empty document");
@@ -105,7 +105,7 @@ final class JsonTree {
   }
 
   /** {@code value} (maps, lists, strings, numbers, booleans) as compact JSON text. */
-  static String write(Object value) {
+  public static String write(Object value) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       write(g, value);
@@ -140,7 +140,7 @@ final class JsonTree {
     }
   }
 
-  static void allowOnly(Map<String, Object> m, String path, Set<String> fields) {
+  public static void allowOnly(Map<String, Object> m, String path, Set<String> fields) {
     for (String key : m.keySet()) {
       if (!fields.contains(key)) {
         throw new IllegalArgumentException(
@@ -150,7 +150,7 @@ final class JsonTree {
   }
 
   @SuppressWarnings("unchecked")
-  static Map<String, Object> object(Object node, String what) {
+  public static Map<String, Object> object(Object node, String what) {
     if (!(node instanceof Map)) {
       throw new IllegalArgumentException(what + " must be a JSON object");
     }
@@ -158,21 +158,21 @@ final class JsonTree {
   }
 
   @SuppressWarnings("unchecked")
-  static List<Object> array(Object node, String what) {
+  public static List<Object> array(Object node, String what) {
     if (!(node instanceof List)) {
       throw new IllegalArgumentException(what + " must be a JSON array");
     }
     return (List<Object>) node;
   }
 
-  static String string(Object node, String what) {
+  public static String string(Object node, String what) {
     if (!(node instanceof String s)) {
       throw new IllegalArgumentException(what + " must be a string");
     }
     return s;
   }
 
-  static List<String> strings(Object node, String what) {
+  public static List<String> strings(Object node, String what) {
     List<String> out = new ArrayList<>();
     List<Object> list = array(node, what);
     for (int i = 0; i < list.size(); i++) {
@@ -182,14 +182,14 @@ final class JsonTree {
   }
 
   /** A string, or an array of strings (a variable that expands to several arguments). */
-  static List<String> stringOrStrings(Object node, String what) {
+  public static List<String> stringOrStrings(Object node, String what) {
     if (node instanceof String s) {
       return List.of(s);
     }
     return strings(node, what);
   }
 
-  static double number(Object node, String what) {
+  public static double number(Object node, String what) {
     if (node instanceof Long l) {
       return l;
     }
@@ -199,14 +199,14 @@ final class JsonTree {
     throw new IllegalArgumentException(what + " must be a number");
   }
 
-  static long integer(Object node, String what) {
+  public static long integer(Object node, String what) {
     if (!(node instanceof Long l)) {
       throw new IllegalArgumentException(what + " must be an integer");
     }
     return l;
   }
 
-  static boolean bool(Object node, String what) {
+  public static boolean bool(Object node, String what) {
     if (!(node instanceof Boolean b)) {
       throw new IllegalArgumentException(what + " must be true or false");
     }

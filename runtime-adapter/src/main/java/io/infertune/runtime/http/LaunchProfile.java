@@ -1,5 +1,6 @@
 package io.infertune.runtime.http;
 
+import io.infertune.runtime.openai.ApiKind;
 import io.infertune.runtime.prometheus.MetricMapping;
 import io.infertune.tuner.space.CategoricalParameter;
 import io.infertune.tuner.space.Configuration;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -362,12 +362,15 @@ public record LaunchProfile(
   }
 
   /**
-   * Where load goes: the OpenAI-compatible endpoint of {@code kind}.
+   * Where load goes: the OpenAI-compatible endpoint of {@code kind}, at {@code path} below the
+   * server's root (the kind's own path unless the profile says otherwise).
    *
    * @param model the {@code model} of requests, with placeholders ({@code {model}})
    * @param maxTokens output tokens asked of generative endpoints when a request does not say
+   * @param stream whether generations are streamed (server-sent events), so that time to first
+   *     token and inter-token latency are measured at the client; never for embeddings
    */
-  public record Api(ApiKind kind, String path, String model, int maxTokens) {
+  public record Api(ApiKind kind, String path, String model, int maxTokens, boolean stream) {
     public Api {
       Objects.requireNonNull(kind, "kind");
       requirePath(path, "api.path");
@@ -375,37 +378,9 @@ public record LaunchProfile(
       if (maxTokens < 1) {
         throw new IllegalArgumentException("api.maxTokens must be >= 1, got " + maxTokens);
       }
-    }
-  }
-
-  /** The OpenAI-compatible APIs a load can use. */
-  public enum ApiKind {
-    EMBEDDINGS("/v1/embeddings"),
-    COMPLETIONS("/v1/completions"),
-    CHAT("/v1/chat/completions");
-
-    private final String defaultPath;
-
-    ApiKind(String defaultPath) {
-      this.defaultPath = defaultPath;
-    }
-
-    public String defaultPath() {
-      return defaultPath;
-    }
-
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    static ApiKind parse(String s) {
-      for (ApiKind k : values()) {
-        if (k.wireName().equals(s)) {
-          return k;
-        }
+      if (stream && !kind.generative()) {
+        throw new IllegalArgumentException("api.stream: embeddings are not streamed");
       }
-      throw new IllegalArgumentException(
-          "api.kind must be one of embeddings, completions, chat, got '" + s + "'");
     }
   }
 

@@ -6,7 +6,6 @@ import static io.infertune.runtime.http.JsonTree.object;
 import static io.infertune.runtime.http.JsonTree.string;
 
 import io.infertune.runtime.http.LaunchProfile.Api;
-import io.infertune.runtime.http.LaunchProfile.ApiKind;
 import io.infertune.runtime.http.LaunchProfile.EffectiveConfig;
 import io.infertune.runtime.http.LaunchProfile.Env;
 import io.infertune.runtime.http.LaunchProfile.FailurePatterns;
@@ -16,6 +15,7 @@ import io.infertune.runtime.http.LaunchProfile.MetricsEndpoint;
 import io.infertune.runtime.http.LaunchProfile.Readiness;
 import io.infertune.runtime.http.LaunchProfile.Rendering;
 import io.infertune.runtime.http.LaunchProfile.Switch;
+import io.infertune.runtime.openai.ApiKind;
 import io.infertune.runtime.prometheus.MetricMapping;
 import io.infertune.tuner.space.CategoricalParameter;
 import io.infertune.tuner.space.FloatParameter;
@@ -63,7 +63,8 @@ import java.util.regex.PatternSyntaxException;
  *     "omit"?: ["none"], "note"?: "..."}],
  *  "readiness"?: {"path": "/health", "status": 200, "timeoutSeconds": 300, "intervalMillis": 500},
  *  "metrics": {"path"?: "/metrics", "mapping": "vllm" | "mappings/mine.json"},
- *  "api": {"kind": "embeddings|completions|chat", "path"?, "model": "{model}", "maxTokens"?: 16},
+ *  "api": {"kind": "embeddings|completions|chat", "path"?, "model": "{model}", "maxTokens"?: 16,
+ *          "stream"?: true},                         (default: true for completions and chat)
  *  "effectiveConfig"?: {"series": "vllm:cache_config_info", "labels": {knob: label}},
  *  "failures"?: {"outOfMemory": [regex], "badFlag": [regex]},
  *  "stopGraceSeconds"?: 30}
@@ -202,6 +203,26 @@ public final class LaunchProfiles {
               + file.substring(stem.length()));
     }
     return p;
+  }
+
+  /**
+   * A knob's values in the profile's (the REST API's) parameter shape: {@code name}, {@code type}
+   * and {@code min}/{@code max}/{@code log}/{@code step} or {@code values}, facts such as {@code
+   * "{cores}"} resolved. Other fields of {@code node} are the caller's to check.
+   *
+   * @throws IllegalArgumentException naming the field of what is wrong
+   */
+  public static Parameter parameter(Map<String, Object> node, Map<String, Long> facts) {
+    return new Binder(facts, Optional.empty()).parameter(node);
+  }
+
+  /**
+   * A knob's value as written (a number or a string), or the fact it names ({@code "{cores}"}).
+   *
+   * @throws IllegalArgumentException naming {@code field}
+   */
+  public static Object value(Object node, String field, Map<String, Long> facts) {
+    return new Binder(facts, Optional.empty()).fact(node, field);
   }
 
   /** Binds the JSON tree of a profile, naming the path of what is wrong. */
@@ -436,15 +457,23 @@ public final class LaunchProfiles {
 
     private Api api(Object node) {
       Map<String, Object> m = object(node, "api");
-      allowOnly(m, "api.", Set.of("kind", "path", "model", "maxTokens"));
-      ApiKind kind = ApiKind.parse(string(m.get("kind"), "api.kind"));
+      allowOnly(m, "api.", Set.of("kind", "path", "model", "maxTokens", "stream"));
+      ApiKind kind;
+      try {
+        kind = ApiKind.parse(string(m.get("kind"), "api.kind"));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("api.kind: " + e.getMessage(), e);
+      }
       return new Api(
           kind,
-          m.containsKey("path") ? string(m.get("path"), "api.path") : kind.defaultPath(),
+          m.containsKey("path") ? string(m.get("path"), "api.path") : kind.path(),
           string(m.get("model"), "api.model"),
           m.containsKey("maxTokens")
               ? (int) JsonTree.integer(m.get("maxTokens"), "api.maxTokens")
-              : 16);
+              : 16,
+          m.containsKey("stream")
+              ? JsonTree.bool(m.get("stream"), "api.stream")
+              : kind.generative());
     }
 
     private EffectiveConfig effectiveConfig(Object node) {

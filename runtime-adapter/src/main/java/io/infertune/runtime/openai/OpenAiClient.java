@@ -20,6 +20,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -68,6 +70,7 @@ public final class OpenAiClient implements AutoCloseable {
   private final Optional<String> apiKey;
   private final boolean includeUsage;
   private final boolean ignoreEos;
+  private final Map<ApiKind, String> paths;
   private final ScheduledExecutorService timer;
 
   private OpenAiClient(Builder b) {
@@ -87,6 +90,7 @@ public final class OpenAiClient implements AutoCloseable {
     this.apiKey = b.apiKey;
     this.includeUsage = b.includeUsage;
     this.ignoreEos = b.ignoreEos;
+    this.paths = Map.copyOf(b.paths);
     ScheduledThreadPoolExecutor t =
         new ScheduledThreadPoolExecutor(
             1, Thread.ofPlatform().daemon().name("infertune-openai-timeout").factory());
@@ -108,7 +112,8 @@ public final class OpenAiClient implements AutoCloseable {
   public CompletableFuture<OpenAiResult> send(OpenAiRequest request) {
     Objects.requireNonNull(request, "request");
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(baseUrl + request.api().path()))
+        HttpRequest.newBuilder(
+                URI.create(baseUrl + paths.getOrDefault(request.api(), request.api().path())))
             .header("Content-Type", "application/json")
             .header("Accept", request.stream() ? "text/event-stream" : "application/json")
             .POST(HttpRequest.BodyPublishers.ofByteArray(body(request)));
@@ -480,6 +485,7 @@ public final class OpenAiClient implements AutoCloseable {
     private Optional<String> apiKey = Optional.empty();
     private boolean includeUsage = true;
     private boolean ignoreEos;
+    private final Map<ApiKind, String> paths = new EnumMap<>(ApiKind.class);
 
     private Builder(URI baseUrl) {
       Objects.requireNonNull(baseUrl, "baseUrl");
@@ -535,6 +541,19 @@ public final class OpenAiClient implements AutoCloseable {
      */
     public Builder ignoreEos(boolean ignore) {
       this.ignoreEos = ignore;
+      return this;
+    }
+
+    /**
+     * Where {@code api} is served, below the base URL, when not at its usual path (a server behind
+     * a gateway that serves {@code /openai/v1/embeddings}, say).
+     */
+    public Builder path(ApiKind api, String path) {
+      Objects.requireNonNull(api, "api");
+      if (path == null || !path.startsWith("/")) {
+        throw new IllegalArgumentException("a path must start with '/', got '" + path + "'");
+      }
+      paths.put(api, path);
       return this;
     }
 

@@ -1,8 +1,12 @@
 package io.infertune.runtime.workload;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.trial.WorkloadSpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /** Workloads from campaign specs. */
@@ -15,10 +19,13 @@ public final class Workloads {
    * inputs as they are.
    *
    * @throws IllegalArgumentException when the spec asks for more distinct inputs than the corpus
-   *     can give ({@link DistinctInputs#capacity}), or a length distribution is invalid (naming the
-   *     field)
+   *     can give ({@link DistinctInputs#capacity}), a length distribution is invalid, or the trace
+   *     cannot be read (naming the field)
    */
   public static Workload from(WorkloadSpec spec) {
+    if (spec.trace().isPresent()) {
+      return trace(spec);
+    }
     if (spec.generative()) {
       return generative(
           spec,
@@ -26,6 +33,37 @@ public final class Workloads {
           lengths("outputTokens", spec.outputTokens().orElseThrow()));
     }
     return CorpusWorkload.builder(spec).build();
+  }
+
+  /**
+   * The spec's trace, read now: a missing or malformed file fails here, naming the field. A line
+   * that is not JSON is reported by its number only: the parser's message quotes the text, and a
+   * path to a file that is no trace must not show its content to whoever named it.
+   */
+  private static TraceWorkload trace(WorkloadSpec spec) {
+    Path file;
+    try {
+      file = Path.of(spec.trace().orElseThrow());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("trace: not a path: " + e.getMessage(), e);
+    }
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException("trace: " + file.toAbsolutePath() + " is a directory");
+    }
+    try {
+      return trace(file, spec.traceSpeedUp());
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("trace: no file " + file.toAbsolutePath(), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("trace: cannot read " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      if (e.getCause() instanceof JsonProcessingException) {
+        String where = e.getMessage().replaceFirst("^(.* line \\d+): .*$", "$1");
+        throw new IllegalArgumentException(
+            "trace: " + where + ": not a JSON object (one trace entry per line)", e);
+      }
+      throw new IllegalArgumentException("trace: " + e.getMessage(), e);
+    }
   }
 
   private static LengthDistribution lengths(String field, String text) {

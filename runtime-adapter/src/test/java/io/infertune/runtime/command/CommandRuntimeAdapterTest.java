@@ -70,7 +70,16 @@ class CommandRuntimeAdapterTest extends RuntimeAdapterContract {
     }
   }
 
-  /** The flags simulator: it chats on stderr and stdout, then prints its metrics last. */
+  /** The flags simulator does not run with 4 workers. */
+  @Override
+  protected Optional<Configuration> refusedConfiguration() {
+    return Optional.of(Configuration.of("workers", 4));
+  }
+
+  /**
+   * The flags simulator: it chats on stderr and stdout, then prints its metrics last; it exits with
+   * an error for 4 workers.
+   */
   @Override
   protected RuntimeAdapter createAdapter() throws Exception {
     return CommandRuntimeAdapter.start(flagsSpec("sim").build(), Ticker.system());
@@ -84,6 +93,8 @@ class CommandRuntimeAdapterTest extends RuntimeAdapterContract {
                 + """
                 args = dict(zip(sys.argv[1::2], sys.argv[2::2]))
                 print("warming up", file=sys.stderr)
+                if args["--workers"] == "4":
+                    sys.exit("4 workers do not fit in memory")
                 print("simulating batch", args["--batch-size"])
                 print(json.dumps(metrics(int(args["--batch-size"]), int(args["--workers"]))))
                 """);

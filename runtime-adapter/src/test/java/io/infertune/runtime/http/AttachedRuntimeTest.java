@@ -3,30 +3,18 @@ package io.infertune.runtime.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.sun.net.httpserver.HttpServer;
 import io.infertune.tuner.measure.Metrics;
 import io.infertune.tuner.runtime.ApplyFailedException;
 import io.infertune.tuner.runtime.ApplyFailedException.Reason;
 import io.infertune.tuner.runtime.InferenceRequest;
 import io.infertune.tuner.space.Configuration;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,94 +28,24 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AttachedRuntimeTest {
   private final LaunchProfile vllm = Profiles.builtIn("vllm");
-  private final HttpClient client = HttpClient.newHttpClient();
-  private final List<Map<String, Object>> hookCalls = new CopyOnWriteArrayList<>();
-  private Map<String, List<String>> vars;
+  private OperatorVllm operator;
+  private List<Map<String, Object>> hookCalls;
   private URI url;
-  private volatile ManagedProcess server;
-  private HttpServer hook;
 
   @BeforeEach
   void startServer() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    vars =
-        Map.of(
-            "vllm", JavaCommand.of(StandInVllm.class),
-            "model", List.of("m"),
-            "host", List.of("127.0.0.1"),
-            "port", List.of(Integer.toString(port)));
-    url = URI.create("http://127.0.0.1:" + port + "/");
-    startWith(vllm.renderKnobs(vllm.defaults()).args());
+    operator = new OperatorVllm();
+    hookCalls = operator.hookCalls;
+    url = operator.url();
   }
 
   @AfterEach
   void stop() {
-    if (hook != null) {
-      hook.stop(0);
-    }
-    server.close();
+    operator.close();
   }
 
-  /** What the operator's own tooling does: run vLLM with these flags, and wait until it is up. */
-  private void startWith(List<String> flags) throws Exception {
-    if (server != null) {
-      server.stop(Duration.ofSeconds(5));
-    }
-    List<String> argv = new ArrayList<>(Templates.expand(vllm.command(), vars, "test"));
-    argv.addAll(flags);
-    server = ManagedProcess.start("vllm", argv, Map.of(), Optional.empty(), 100);
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      try {
-        if (client
-                .send(
-                    HttpRequest.newBuilder(url.resolve("/health")).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      assertThat(System.nanoTime()).as("up within 30 s: " + server.logTail()).isLessThan(deadline);
-      assertThat(server.awaitExit(Duration.ofMillis(50))).as("running").isEmpty();
-    }
-  }
-
-  /** A webhook that restarts the server with the flags it is POSTed, refusing two GPUs. */
   private URI webhook() throws IOException {
-    hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    hook.createContext(
-        "/reconfigure",
-        ex -> {
-          Map<String, Object> body;
-          try (InputStream in = ex.getRequestBody()) {
-            body = JsonTree.object(JsonTree.parse(in, "webhook body"), "body");
-          }
-          hookCalls.add(body);
-          Map<String, Object> config = JsonTree.object(body.get("configuration"), "configuration");
-          int status = 200;
-          if (!config.get("tensor_parallel_size").equals(1L)) {
-            status = 422;
-          } else {
-            try {
-              startWith(JsonTree.strings(body.get("flags"), "flags"));
-            } catch (Exception e) {
-              status = 500;
-            }
-          }
-          byte[] answer = (status == 422 ? "one GPU here" : "ok").getBytes();
-          ex.sendResponseHeaders(status, answer.length);
-          try (OutputStream out = ex.getResponseBody()) {
-            out.write(answer);
-          }
-        });
-    hook.start();
-    return URI.create("http://127.0.0.1:" + hook.getAddress().getPort() + "/reconfigure");
+    return operator.webhook();
   }
 
   private static void serves(HttpRuntimeAdapter a) throws Exception {
@@ -156,7 +74,7 @@ class AttachedRuntimeTest {
           .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
           .containsEntry("max_num_seqs", 64L)
           .containsEntry("enable_prefix_caching", "off");
-      assertThat(String.join(" ", server.command()))
+      assertThat(String.join(" ", operator.server().command()))
           .contains("--max-num-seqs 64")
           .contains("--no-enable-prefix-caching");
       assertThat(a.current().get("max_num_seqs")).isEqualTo(64L);
@@ -222,6 +140,50 @@ class AttachedRuntimeTest {
   }
 
   @Test
+  void aCommandMayReadTheConfigurationAsJsonOnItsStdin(@TempDir Path dir) throws Exception {
+    Path got = dir.resolve("stdin.json");
+    try (HttpRuntimeAdapter a =
+        HttpRuntimeAdapter.attach(vllm, url)
+            .id("shared-vllm")
+            .variable("model", "m")
+            // An argument array, no shell: cp copies its stdin to the file.
+            .reconfigureCommand(List.of("cp", "/dev/stdin", got.toString()))
+            .commandStdin(true)
+            .readyTimeout(Duration.ofSeconds(30))
+            .build()) {
+      a.apply(Configuration.of("max_num_seqs", 32));
+      Map<String, Object> body =
+          JsonTree.object(
+              JsonTree.parse(Files.newInputStream(got), got.toString()), "the command's stdin");
+      assertThat(body).containsEntry("runtime", "shared-vllm");
+      assertThat(JsonTree.object(body.get("configuration"), "configuration"))
+          .containsEntry("max_num_seqs", 32L);
+      assertThat(JsonTree.strings(body.get("flags"), "flags"))
+          .containsSubsequence("--max-num-seqs", "32");
+    }
+  }
+
+  @Test
+  void readinessIsAskedOfTheHealthUrlGiven() throws Exception {
+    // A health URL that never answers 200: the reconfiguration times out against it, although
+    // the server's own /health is fine.
+    URI nowhere = url.resolve("/no-such-health");
+    try (HttpRuntimeAdapter a =
+        HttpRuntimeAdapter.attach(vllm, url)
+            .variable("model", "m")
+            .reconfigureCommand(List.of("true"))
+            .healthUrl(nowhere)
+            .readyTimeout(Duration.ofSeconds(1))
+            .build()) {
+      ApplyFailedException e =
+          catchThrowableOfType(
+              ApplyFailedException.class, () -> a.apply(Configuration.of("max_num_seqs", 32)));
+      assertThat(e.reason()).isEqualTo(Reason.TIMEOUT);
+      assertThat(a.current()).isEqualTo(vllm.defaults());
+    }
+  }
+
+  @Test
   void withoutAWayToReconfigureTheAdapterOnlyObserves() throws Exception {
     try (HttpRuntimeAdapter a =
         HttpRuntimeAdapter.attach(vllm, url).variable("model", "m").build()) {
@@ -235,6 +197,6 @@ class AttachedRuntimeTest {
       assertThat(a.metrics().sample().histogram(Metrics.SOURCE_LATENCY_SECONDS)).isPresent();
       assertThat(a.process()).isEmpty();
     }
-    assertThat(server.isAlive()).as("not ours to stop").isTrue();
+    assertThat(operator.server().isAlive()).as("not ours to stop").isTrue();
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.infertune.runtime.embedded.EmbeddedRuntime;
-import io.infertune.runtime.http.LaunchProfile.ApiKind;
 import io.infertune.runtime.http.LaunchProfile.Launch;
+import io.infertune.runtime.openai.ApiKind;
 import io.infertune.tuner.space.Configuration;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -234,6 +235,8 @@ public final class StandInVllm {
     String prompt = null;
     String requested = null;
     long maxTokens = 16;
+    boolean stream = false;
+    boolean usage = false;
     try (InputStream in = ex.getRequestBody();
         JsonParser p = JSON.createParser(in)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -246,6 +249,18 @@ public final class StandInVllm {
           case "prompt" -> prompt = p.getText();
           case "model" -> requested = p.getText();
           case "max_tokens" -> maxTokens = p.getLongValue();
+          case "stream" -> stream = p.getBooleanValue();
+          case "stream_options" -> {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String option = p.currentName();
+              p.nextToken();
+              if (option.equals("include_usage")) {
+                usage = p.getBooleanValue();
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
           default -> p.skipChildren();
         }
       }
@@ -301,7 +316,55 @@ public final class StandInVllm {
     generationTokens.addAndGet(maxTokens);
     success.incrementAndGet();
     running.decrementAndGet();
-    send(ex, 200, "application/json", out.toString(StandardCharsets.UTF_8));
+    if (stream) {
+      sendStream(
+          ex,
+          maxTokens,
+          usage ? Optional.of(new long[] {promptLength, maxTokens}) : Optional.empty());
+    } else {
+      send(ex, 200, "application/json", out.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * A stream as vLLM writes one: a chunk per token, the last with its finish reason, a usage chunk
+   * with no choices when {@code stream_options.include_usage} asked for it, then {@code [DONE]}.
+   */
+  private void sendStream(HttpExchange ex, long tokens, Optional<long[]> usage) throws IOException {
+    ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+    ex.sendResponseHeaders(200, 0);
+    try (OutputStream out = ex.getResponseBody()) {
+      for (long i = 0; i < tokens; i++) {
+        String finish = i == tokens - 1 ? "\"length\"" : "null";
+        event(
+            out,
+            "{\"id\":\"cmpl-s\",\"object\":\"text_completion\",\"model\":\""
+                + model
+                + "\",\"choices\":[{\"index\":0,\"text\":\" tok\",\"finish_reason\":"
+                + finish
+                + "}]}");
+      }
+      if (usage.isPresent()) {
+        long[] u = usage.get();
+        event(
+            out,
+            "{\"id\":\"cmpl-s\",\"object\":\"text_completion\",\"model\":\""
+                + model
+                + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":"
+                + u[0]
+                + ",\"completion_tokens\":"
+                + u[1]
+                + ",\"total_tokens\":"
+                + (u[0] + u[1])
+                + "}}");
+      }
+      event(out, "[DONE]");
+    }
+  }
+
+  private static void event(OutputStream out, String data) throws IOException {
+    out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
   }
 
   private String page() {

@@ -1,8 +1,10 @@
 package io.infertune.runtime.http;
 
 import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.testkit.RuntimeAdapterContract;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The contract, met by the {@code vllm} launch profile driving a separate process that speaks
@@ -20,5 +22,11 @@ class VllmProfileContractTest extends RuntimeAdapterContract {
   @Override
   protected RuntimeAdapter createAdapter() throws Exception {
     return standIn().build();
+  }
+
+  /** The stand-in's machine has one GPU: vLLM does not start on two, and goes back to one. */
+  @Override
+  protected Optional<Configuration> refusedConfiguration() {
+    return Optional.of(Configuration.of("tensor_parallel_size", 2));
   }
 }

@@ -3,6 +3,7 @@ package io.infertune.runtime.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.infertune.runtime.openai.OpenAiResult;
 import io.infertune.tuner.measure.MetricSnapshot;
 import io.infertune.tuner.measure.Metrics;
 import io.infertune.tuner.runtime.ApplyFailedException;
@@ -29,7 +30,13 @@ class VllmProfileTest {
             .submit(new InferenceRequest("Hello, my name is", 8))
             .toCompletableFuture()
             .get(30, TimeUnit.SECONDS);
-    assertThat((String) answer).contains("\"finish_reason\":\"length\"");
+    // Streamed, as the load generator asks of generative endpoints: timed at the first token.
+    OpenAiResult result = (OpenAiResult) answer;
+    assertThat(result.ok()).as(result.toString()).isTrue();
+    assertThat(result.outputTokens()).isEqualTo(8);
+    assertThat(result.outputTokensReported()).as("usage asked for and given").isTrue();
+    assertThat(result.timeToFirstTokenNanos()).isPresent();
+    assertThat(result.interTokenNanos()).hasSize(7);
   }
 
   @Test
@@ -58,6 +65,10 @@ class VllmProfileTest {
       MetricSnapshot s = a.metrics().sample();
       assertThat(s.counter(Metrics.SOURCE_REQUESTS)).hasValue(1);
       assertThat(s.counter(Metrics.SOURCE_TOKENS)).hasValue(5);
+      // The client's view is recorded beside the server's.
+      assertThat(s.counter("client_" + Metrics.SOURCE_REQUESTS)).hasValue(1);
+      assertThat(s.histogram("client_" + Metrics.SOURCE_TTFT_SECONDS).orElseThrow().count())
+          .isEqualTo(1);
     }
   }
 

@@ -70,8 +70,10 @@ import java.util.OptionalDouble;
  *                "measurement": MeasurementSpec,
  *                "workload": {"mode": "closed_loop|open_loop", "concurrency", "ratePerSecond",
  *                             "distinctInputs", "zipfExponent", "seed",
- *                             "promptTokens"?, "outputTokens"?},   (length distributions as text,
+ *                             "promptTokens"?, "outputTokens"?,   (length distributions as text,
  *                             "fixed:N", "uniform:A-B", "lognormal:median=M,sigma=S"; both or neither)
+ *                             "trace"?, "traceSpeedUp"?},   (a JSON Lines trace's path to replay,
+ *                             without token lengths; speed-up default 1)
  *                "promotion"?: PromotionPolicy,
  *                "live"?: {"trustRegion"?}}   (present: measured under the runtime's real traffic,
  *                near the incumbent, the SLO guarded every interval; trustRegion defaults to 0.2)
@@ -644,6 +646,12 @@ public final class WireFormat {
     n.put("seed", w.seed());
     w.promptTokens().ifPresent(t -> n.put("promptTokens", t));
     w.outputTokens().ifPresent(t -> n.put("outputTokens", t));
+    w.trace()
+        .ifPresent(
+            t -> {
+              n.put("trace", t);
+              n.put("traceSpeedUp", w.traceSpeedUp());
+            });
     return n;
   }
 
@@ -666,10 +674,26 @@ public final class WireFormat {
     // Optional, so that specs written before generative workloads still read.
     Optional<String> promptTokens = c.optional("promptTokens").map(Cursor::text);
     Optional<String> outputTokens = c.optional("outputTokens").map(Cursor::text);
+    // Optional, so that specs written before trace replay still read.
+    Optional<String> trace = c.optional("trace").map(Cursor::text);
+    double speedUp = c.optional("traceSpeedUp").map(Cursor::doubleValue).orElse(1.0);
     return c.build(
         () ->
             new WorkloadSpec(
-                mode, concurrency, rate, distinct, zipf, seed, promptTokens, outputTokens),
+                mode,
+                concurrency,
+                rate,
+                distinct,
+                zipf,
+                seed,
+                promptTokens,
+                outputTokens,
+                trace,
+                speedUp),
+        "traceSpeedUp",
+        "traceSpeedUp",
+        "trace",
+        "trace",
         "needs outputTokens",
         "outputTokens",
         "needs promptTokens",

@@ -1,6 +1,7 @@
 package io.infertune.store.json;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.infertune.tuner.measure.ConfidenceInterval;
@@ -187,6 +188,54 @@ class WireFormatRoundTripTest {
         WorkloadSpec.openLoop(5, 3).withTokens("uniform:32-512", "lognormal:median=200,sigma=0.6"),
         WireFormat::writeWorkloadSpec,
         WireFormat::readWorkloadSpec);
+    assertRoundTrips(
+        WorkloadSpec.openLoop(5, 3).withTrace("/var/lib/infertune/traces/monday.jsonl", 2.5),
+        WireFormat::writeWorkloadSpec,
+        WireFormat::readWorkloadSpec);
+  }
+
+  @Test
+  void aWorkloadStoredBeforeTraceReplayStillReads() throws Exception {
+    // As campaigns were stored before the trace members existed.
+    WorkloadSpec old =
+        WireFormat.readWorkloadSpec(
+            WireFormat.mapper()
+                .readTree(
+                    "{\"mode\": \"closed_loop\", \"concurrency\": 8, \"ratePerSecond\": 100,"
+                        + " \"distinctInputs\": 2000, \"zipfExponent\": 1.0, \"seed\": 7}"));
+    assertThat(old.trace()).isEmpty();
+    assertThat(old.traceSpeedUp()).isEqualTo(1.0);
+    assertThat(old)
+        .isEqualTo(new WorkloadSpec(WorkloadSpec.Mode.CLOSED_LOOP, 8, 100, 2000, 1.0, 7));
+    assertThat(WireFormat.writeWorkloadSpec(old).has("trace")).as("absent, not null").isFalse();
+  }
+
+  @Test
+  void aTraceWithTokenLengthsNamesTheTraceField() throws Exception {
+    assertThatThrownBy(
+            () ->
+                WireFormat.readWorkloadSpec(
+                    WireFormat.mapper()
+                        .readTree(
+                            "{\"mode\": \"open_loop\", \"concurrency\": 1, \"ratePerSecond\": 1,"
+                                + " \"distinctInputs\": 1, \"zipfExponent\": 0, \"seed\": 1,"
+                                + " \"promptTokens\": \"fixed:8\", \"outputTokens\": \"fixed:8\","
+                                + " \"trace\": \"t.jsonl\"}"),
+                    "workload"))
+        .isInstanceOf(FieldException.class)
+        .satisfies(e -> assertThat(((FieldException) e).field()).isEqualTo("workload.trace"));
+    assertThatThrownBy(
+            () ->
+                WireFormat.readWorkloadSpec(
+                    WireFormat.mapper()
+                        .readTree(
+                            "{\"mode\": \"open_loop\", \"concurrency\": 1, \"ratePerSecond\": 1,"
+                                + " \"distinctInputs\": 1, \"zipfExponent\": 0, \"seed\": 1,"
+                                + " \"trace\": \"t.jsonl\", \"traceSpeedUp\": 0}"),
+                    "workload"))
+        .isInstanceOf(FieldException.class)
+        .satisfies(
+            e -> assertThat(((FieldException) e).field()).isEqualTo("workload.traceSpeedUp"));
   }
 
   @Test

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  *     lognormal:median=M,sigma=S}); given together with {@code outputTokens}
  * @param outputTokens for a generative runtime, the output lengths each request asks for, in
  *     tokens, in the same form; when present the workload sends generative requests
+ * @param trace a JSON Lines trace to replay instead (a file path where the service runs: {@code
+ *     {"timestamp": seconds, "input_tokens": N | "prompt": "...", "output_tokens": N}} per line),
+ *     open loop at the recorded times, starting over at its end; the mode, concurrency, rate,
+ *     inputs and token lengths then play no part (the trace has its own), and the seed none either
+ * @param traceSpeedUp how many times faster than recorded the trace is replayed (1: as recorded)
  * @apiNote the texts are checked for their form here; their values (a median above 0, say) are
  *     checked where the workload is built, by the runtime module's length distributions, which
  *     {@code tuner} does not depend on.
@@ -32,7 +37,9 @@ public record WorkloadSpec(
     double zipfExponent,
     long seed,
     Optional<String> promptTokens,
-    Optional<String> outputTokens) {
+    Optional<String> outputTokens,
+    Optional<String> trace,
+    double traceSpeedUp) {
 
   /** The forms a length distribution is written in; a bare number is {@code fixed}. */
   private static final Pattern LENGTHS =
@@ -55,6 +62,29 @@ public record WorkloadSpec(
                 "mode must be 'closed_loop' or 'open_loop', got '" + s + "'");
       };
     }
+  }
+
+  /** A workload drawn from the corpus (no trace), generative when token lengths are given. */
+  public WorkloadSpec(
+      Mode mode,
+      int concurrency,
+      double ratePerSecond,
+      int distinctInputs,
+      double zipfExponent,
+      long seed,
+      Optional<String> promptTokens,
+      Optional<String> outputTokens) {
+    this(
+        mode,
+        concurrency,
+        ratePerSecond,
+        distinctInputs,
+        zipfExponent,
+        seed,
+        promptTokens,
+        outputTokens,
+        Optional.empty(),
+        1.0);
   }
 
   /** A workload of non-generative requests (no token lengths). */
@@ -89,6 +119,17 @@ public record WorkloadSpec(
       String missing = promptTokens.isPresent() ? "outputTokens" : "promptTokens";
       throw new IllegalArgumentException(given + " needs " + missing + " too");
     }
+    Objects.requireNonNull(trace, "trace");
+    if (trace.isPresent() && trace.get().isBlank()) {
+      throw new IllegalArgumentException("trace must name a file, got a blank string");
+    }
+    if (trace.isPresent() && promptTokens.isPresent()) {
+      throw new IllegalArgumentException(
+          "trace: a trace has its own lengths; leave out promptTokens and outputTokens");
+    }
+    if (!(traceSpeedUp > 0 && traceSpeedUp <= 1000)) {
+      throw new IllegalArgumentException("traceSpeedUp must be in (0, 1000], got " + traceSpeedUp);
+    }
     if (concurrency < 1 || concurrency > 1024) {
       throw new IllegalArgumentException("concurrency must be in [1, 1024], got " + concurrency);
     }
@@ -119,7 +160,24 @@ public record WorkloadSpec(
         zipfExponent,
         seed,
         Optional.of(promptTokens),
-        Optional.of(outputTokens));
+        Optional.of(outputTokens),
+        trace,
+        traceSpeedUp);
+  }
+
+  /** This workload, replaying the trace at {@code path}, {@code speedUp} times as fast. */
+  public WorkloadSpec withTrace(String path, double speedUp) {
+    return new WorkloadSpec(
+        mode,
+        concurrency,
+        ratePerSecond,
+        distinctInputs,
+        zipfExponent,
+        seed,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.of(path),
+        speedUp);
   }
 
   private static void requireLengths(String field, Optional<String> text) {

@@ -10,8 +10,10 @@ import io.infertune.tuner.runtime.InferenceRequest;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.Parameter;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,15 @@ public abstract class RuntimeAdapterContract {
 
   /** A started adapter in its default configuration. */
   protected abstract RuntimeAdapter createAdapter() throws Exception;
+
+  /**
+   * A configuration within the knobs' ranges that the runtime itself refuses (a server that does
+   * not start with it, an operator's webhook that declines it), if the test can arrange one; the
+   * contract then checks that the refusal fails the apply and leaves the runtime serving as before.
+   */
+  protected Optional<Configuration> refusedConfiguration() {
+    return Optional.empty();
+  }
 
   /** An input the runtime accepts. */
   protected String sampleInput() {
@@ -89,6 +100,28 @@ public abstract class RuntimeAdapterContract {
     Parameter knob = adapter.knobs().parameters().get(0);
     adapter.apply(
         Configuration.of(knob.name(), alternative(knob, adapter.current().get(knob.name()))));
+    adapter
+        .requests()
+        .submit(InferenceRequest.embed(sampleInput()))
+        .toCompletableFuture()
+        .get(60, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aConfigurationTheRuntimeRefusesFailsTheApplyAndKeepsTheCurrentOne() throws Exception {
+    Optional<Configuration> refused = refusedConfiguration();
+    Assumptions.assumeTrue(refused.isPresent(), "the test arranges no refused configuration");
+    Configuration before = adapter.current();
+    assertThat(adapter.knobs().validate(before.overlay(refused.get())))
+        .as("within the knobs' ranges: the runtime, not the validation, refuses it")
+        .isNotNull();
+    assertThatThrownBy(() -> adapter.apply(refused.get()))
+        .isInstanceOf(ApplyFailedException.class)
+        .satisfies(
+            e ->
+                assertThat(((ApplyFailedException) e).reason())
+                    .isNotEqualTo(ApplyFailedException.Reason.UNAVAILABLE));
+    assertThat(adapter.current()).isEqualTo(before);
     adapter
         .requests()
         .submit(InferenceRequest.embed(sampleInput()))

@@ -44,4 +44,28 @@ class WorkloadSpecTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("promptTokens needs outputTokens too");
   }
+
+  @Test
+  void aTraceReplacesTheDrawnLoadAndKeepsToItsOwnLengths() {
+    WorkloadSpec t = BASE.withTrace("traces/monday.jsonl", 4);
+    assertThat(t.trace()).hasValue("traces/monday.jsonl");
+    assertThat(t.traceSpeedUp()).isEqualTo(4.0);
+    assertThat(t.generative()).isFalse();
+    assertThat(BASE.trace()).isEmpty();
+    assertThat(BASE.traceSpeedUp()).isEqualTo(1.0);
+    assertThat(BASE.withTokens("fixed:8", "fixed:8").withTrace("t.jsonl", 1).promptTokens())
+        .as("withTrace drops the lengths")
+        .isEmpty();
+  }
+
+  @Test
+  void aBadTraceIsRefusedNamingItsField() {
+    assertThatThrownBy(() -> BASE.withTrace(" ", 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("trace must name a file");
+    assertThatThrownBy(() -> BASE.withTrace("t.jsonl", 0))
+        .hasMessageStartingWith("traceSpeedUp must be in (0, 1000]");
+    assertThatThrownBy(() -> BASE.withTrace("t.jsonl", 1).withTokens("fixed:8", "fixed:8"))
+        .hasMessageStartingWith("trace: a trace has its own lengths");
+  }
 }
