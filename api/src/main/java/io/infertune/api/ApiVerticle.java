@@ -97,6 +97,7 @@ public final class ApiVerticle extends VerticleBase {
     RuntimeRoutes.of(runtimes, store, campaigns, registry, this::readBody).mount(router);
     new ScheduleRoutes(scheduler, this::readBody).mount(router);
     new DriftRoutes(drift, runtimes).mount(router);
+    new BackupRoutes(store, config.dataDir()).mount(router);
     router
         .route()
         .last()
