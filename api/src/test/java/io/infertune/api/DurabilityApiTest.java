@@ -100,10 +100,14 @@ class DurabilityApiTest {
         .contains("attachment");
     Path backup = scratch.resolve("backup.sql");
     Files.writeString(backup, export.body(), StandardCharsets.UTF_8);
-    try (var sent = Files.list(dataDir)) {
-      assertThat(sent.map(p -> p.getFileName().toString()))
-          .as("the export's file is gone once sent")
-          .noneMatch(n -> n.startsWith("export-"));
+    // Deleted once the response has been sent, which the client may see first.
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (exportFilesIn(dataDir) > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the export's file is still in " + dataDir + " 10 s after");
+      }
+      // Polling the server's completion handler against a deadline.
+      Thread.sleep(50);
     }
 
     // Cut short (a copy that stopped half-way): refused, and nothing is left behind.
@@ -128,6 +132,12 @@ class DurabilityApiTest {
       assertThat(h.get("/api/v1/campaigns").body()).isEqualTo(campaigns);
       assertThat(h.get("/api/v1/campaigns/" + id + "/trials").body()).isEqualTo(trials);
       assertThat(h.get("/api/v1/runtimes/embedded/deployments").body()).isEqualTo(deployments);
+    }
+  }
+
+  private static long exportFilesIn(Path dir) throws java.io.IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(f -> f.getFileName().toString().startsWith("export-")).count();
     }
   }
 
