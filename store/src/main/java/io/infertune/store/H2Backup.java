@@ -96,8 +96,8 @@ public final class H2Backup {
     String url = TrialStores.h2Url(dir);
     try (Connection con = DriverManager.getConnection(url, "sa", "");
         Statement st = con.createStatement()) {
-      // RUNSCRIPT runs the whole file as one transaction-free batch: a failure part-way leaves a
-      // half database, which the catch below deletes.
+      // RUNSCRIPT is not all or nothing by itself (its DDL commits as it goes): a failure
+      // part-way leaves a half database, which the catch below deletes.
       st.execute(
           "RUNSCRIPT FROM '"
               + backup.toAbsolutePath().toString().replace("'", "''")
