@@ -32,8 +32,8 @@ final class ChildService implements AutoCloseable {
   private final Deque<String> tail = new ArrayDeque<>();
 
   private ChildService(Path dataDir, List<String> flags, Duration readyTimeout) throws Exception {
-    // -Xss4m as the launcher sets it: with the JVM's default of 1 MB the service's start-up
-    // overflows the main thread's stack in native code (a SIGSEGV without an hs_err file).
+    // -Xss4m: run from the build's class directories (not the jar) with the JVM's default 1 MB
+    // stack, the service's start-up died of SIGSEGV in native code here, without an hs_err file.
     List<String> argv = new ArrayList<>(HttpRuntimes.infertune(List.of("-Xmx768m", "-Xss4m")));
     argv.addAll(List.of("serve", "--port", "0", "--data-dir", dataDir.toString()));
     argv.addAll(flags);
