@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  *       one API token exists, or always when the service listens beyond loopback. With no token on
  *       loopback the API is open, as on a developer's machine. {@code /health}, the dashboard and
  *       the API's documentation are always open: they hold no secrets.
- *   <li><b>Roles</b>: {@code GET} needs a viewer; every other method, and reading the audit log, an
- *       operator. 401 (with {@code WWW-Authenticate: Bearer}) when no valid token is presented, 403
- *       when the token's role is too low.
+ *   <li><b>Roles</b>: {@code GET} needs a viewer; every other method, reading the audit log and a
+ *       backup ({@code /api/v1/export}), an operator. 401 (with {@code WWW-Authenticate: Bearer})
+ *       when no valid token is presented, 403 when the token's role is too low.
  *   <li><b>Rate limit</b>: per token, or per client address for calls without a valid one: 429 with
  *       {@code Retry-After} (whole seconds).
  *   <li><b>Audit</b>: every mutating call ({@code POST}, {@code PUT}, {@code DELETE}, ...) to
@@ -193,7 +193,10 @@ final class ApiSecurity {
               : "the API token is not valid (revoked, mistyped, or not a Bearer token)");
       return;
     }
-    Role required = mutating || path.equals(AUDIT_PATH) ? Role.OPERATOR : Role.VIEWER;
+    Role required =
+        mutating || path.equals(AUDIT_PATH) || path.equals(BackupRoutes.PATH)
+            ? Role.OPERATOR
+            : Role.VIEWER;
     ApiToken t = token.get();
     if (!t.role().permits(required)) {
       ctx.response().putHeader("www-authenticate", CHALLENGE + ", error=\"insufficient_scope\"");

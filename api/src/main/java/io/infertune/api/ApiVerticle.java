@@ -103,6 +103,7 @@ public final class ApiVerticle extends VerticleBase {
     // The dashboard's event streams, exports and page.
     new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
     new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
+    new BackupRoutes(store, config.dataDir()).mount(router);
     router
         .route()
         .last()

@@ -48,6 +48,9 @@ public final class CampaignService implements AutoCloseable {
   private final Supplier<String> ids;
   private final ExecutorService executor;
 
+  /** The message of a campaign that a crash of the service interrupted. */
+  static final String INTERRUPTED = "interrupted: the service stopped during the campaign";
+
   /** Active campaigns by runtime id. */
   private final Map<String, Active> activeByRuntime = new ConcurrentHashMap<>();
 
@@ -81,8 +84,11 @@ public final class CampaignService implements AutoCloseable {
   /**
    * Marks what a previous run of the service left unfinished: RUNNING trials become ABORTED and
    * unfinished campaigns STOPPED, so that the record says what happened.
+   *
+   * @return the ids of the campaigns so marked, which {@link #resume} can take up
    */
-  public void recoverInterrupted() {
+  public List<String> recoverInterrupted() {
+    List<String> interrupted = new java.util.ArrayList<>();
     for (Campaign c : store.campaigns()) {
       if (c.status().isFinal()) {
         continue;
@@ -96,13 +102,11 @@ public final class CampaignService implements AutoCloseable {
                   ticker.now()));
         }
       }
-      store.updateCampaign(
-          c.finished(
-              CampaignStatus.STOPPED,
-              "interrupted: the service stopped during the campaign",
-              ticker.now()));
+      store.updateCampaign(c.finished(CampaignStatus.STOPPED, INTERRUPTED, ticker.now()));
       log.info("campaign {} was interrupted by a service stop; marked STOPPED", c.id());
+      interrupted.add(c.id());
     }
+    return interrupted;
   }
 
   /**
@@ -142,10 +146,12 @@ public final class CampaignService implements AutoCloseable {
   /**
    * Takes a stopped, failed or interrupted campaign up again where it was: trials a crash left
    * RUNNING become ABORTED, the strategy is told the stored trials, and the campaign runs the rest
-   * of its trial budget (its time budget starts afresh).
+   * of its trial budget (its time budget starts afresh). One that a crash interrupted after its
+   * last trial goes on to its conclusion (the promotion of its best configuration).
    *
    * @throws ApiException 404 for an unknown campaign; 409 when it is active, has completed or spent
-   *     its trial budget, its runtime is not registered, or the runtime has another active campaign
+   *     its trial budget (unless a crash interrupted it), its runtime is not registered, or the
+   *     runtime has another active campaign
    */
   public Campaign resume(String campaignId) {
     Campaign stopped =
@@ -164,7 +170,10 @@ public final class CampaignService implements AutoCloseable {
               + "; start a new one");
     }
     int maxTrials = stopped.spec().budget().maxTrials();
-    if (store.trials(campaignId).size() >= maxTrials) {
+    // One a crash interrupted after its last trial (while it promoted its best configuration)
+    // resumes too: it goes straight on to its conclusion.
+    boolean crashed = stopped.message().filter(INTERRUPTED::equals).isPresent();
+    if (!crashed && store.trials(campaignId).size() >= maxTrials) {
       throw ApiException.conflict(
           "campaign '"
               + campaignId

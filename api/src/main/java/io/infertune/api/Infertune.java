@@ -130,8 +130,11 @@ public final class Infertune implements AutoCloseable {
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
     campaigns.measureHostCpu(HostCpu.linux());
-    campaigns.recoverInterrupted();
+    List<String> interrupted = campaigns.recoverInterrupted();
     restoreDeployments();
+    if (config.resumeInterrupted()) {
+      interrupted.forEach(this::resumeInterrupted);
+    }
 
     vertx =
         Vertx.builder()
@@ -200,6 +203,15 @@ public final class Infertune implements AutoCloseable {
       scheduler.tick();
     } catch (RuntimeException e) {
       log.error("scheduler tick failed", e);
+    }
+  }
+
+  /** Takes up a campaign a crash interrupted; one that cannot resume stays STOPPED, logged. */
+  private void resumeInterrupted(String campaignId) {
+    try {
+      campaigns.resume(campaignId);
+    } catch (ApiException e) {
+      log.warn("interrupted campaign {} not resumed: {}", campaignId, e.getMessage());
     }
   }
 

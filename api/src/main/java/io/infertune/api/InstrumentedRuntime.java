@@ -90,6 +90,11 @@ final class InstrumentedRuntime implements RuntimeAdapter {
   }
 
   @Override
+  public void recover(Configuration lastKnownGood) throws ApplyFailedException {
+    runtime.recover(lastKnownGood);
+  }
+
+  @Override
   public MetricSource metrics() {
     MetricSource source = runtime.metrics();
     return () -> {

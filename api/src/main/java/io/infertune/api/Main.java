@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       RuntimeCommand.class,
       TokenCommand.class,
+      BackupCommand.class,
       CampaignCommand.class,
       TrialsCommand.class,
       DeployCommand.class,

@@ -50,6 +50,18 @@ final class ServeCommand implements Callable<Integer> {
   int rateBurst = SecurityConfig.SERVE_DEFAULTS.burst();
 
   @Option(
+      names = "--resume-interrupted",
+      negatable = true,
+      // Both spelled out: without them picocli reads --no-resume-interrupted as true.
+      defaultValue = "true",
+      fallbackValue = "true",
+      description =
+          "Resume by themselves the campaigns a crash of the service interrupted (default:"
+              + " ${DEFAULT-VALUE}); with --no-resume-interrupted they wait for POST"
+              + " /api/v1/campaigns/{id}/resume.")
+  boolean resumeInterrupted = true;
+
+  @Option(
       names = "--data-dir",
       description = "Database and model files (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("data");
@@ -102,7 +114,11 @@ final class ServeCommand implements Callable<Integer> {
     try {
       config =
           new ServiceConfig(
-              host, port, dataDir, new SecurityConfig(metricsAuth, rateLimit, rateBurst));
+              host,
+              port,
+              dataDir,
+              new SecurityConfig(metricsAuth, rateLimit, rateBurst),
+              resumeInterrupted);
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;

@@ -12,8 +12,13 @@ import java.util.Objects;
  * @param port the HTTP port; 0 picks a free one
  * @param dataDir where the H2 database and extracted model files live
  * @param security how the API is guarded beyond tokens: rate limits, {@code /metrics}
+ * @param resumeInterrupted whether campaigns that a crash of the service interrupted (found RUNNING
+ *     at start-up) resume by themselves once the service is up; when false they stay STOPPED until
+ *     {@code POST /api/v1/campaigns/{id}/resume}. Campaigns stopped by a user or a clean shutdown
+ *     never resume by themselves.
  */
-public record ServiceConfig(String host, int port, Path dataDir, SecurityConfig security) {
+public record ServiceConfig(
+    String host, int port, Path dataDir, SecurityConfig security, boolean resumeInterrupted) {
   public ServiceConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -21,6 +26,11 @@ public record ServiceConfig(String host, int port, Path dataDir, SecurityConfig 
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
+  }
+
+  /** Resuming interrupted campaigns at start-up. */
+  public ServiceConfig(String host, int port, Path dataDir, SecurityConfig security) {
+    this(host, port, dataDir, security, true);
   }
 
   /** Without rate limits and with an open {@code /metrics} ({@link SecurityConfig#UNLIMITED}). */

@@ -210,6 +210,9 @@ class ApiSecurityTest {
         .hasValueSatisfying(h -> assertThat(h).contains("error=\"insufficient_scope\""));
     assertThat(r.json().get("error").asText()).contains("'dash'", "viewer", "needs operator");
     assertThat(http.get(ApiSecurity.AUDIT_PATH, VIEWER).status()).isEqualTo(403);
+    assertThat(http.get(BackupRoutes.PATH, VIEWER).status())
+        .as("a backup holds everything")
+        .isEqualTo(403);
     for (String method : new String[] {"PUT", "DELETE", "PATCH"}) {
       assertThat(http.send(method, "/api/v1/things", "Bearer " + VIEWER, null).status())
           .as(method)

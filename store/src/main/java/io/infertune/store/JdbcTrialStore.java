@@ -484,6 +484,11 @@ public final class JdbcTrialStore implements TrialStore {
     return db.withConnection(what, work);
   }
 
+  /** The database, for {@link H2Backup}. */
+  Jdbc db() {
+    return db;
+  }
+
   private <T> T inTransaction(String what, Jdbc.Work<T> work) {
     return db.inTransaction(what, work);
   }

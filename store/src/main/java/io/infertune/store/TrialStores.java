@@ -105,7 +105,7 @@ public final class TrialStores {
   }
 
   /** The URL of the H2 file database in {@code dataDir}, which is created if need be. */
-  private static String h2Url(Path dataDir) {
+  static String h2Url(Path dataDir) {
     Objects.requireNonNull(dataDir, "dataDir");
     Path dir = dataDir.toAbsolutePath().normalize();
     if (dir.toString().contains(";")) {

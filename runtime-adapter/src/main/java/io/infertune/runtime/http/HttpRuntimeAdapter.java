@@ -249,6 +249,31 @@ public final class HttpRuntimeAdapter implements RuntimeAdapter {
     }
   }
 
+  /**
+   * Restarts the server on {@code lastKnownGood} whatever state it is in: a launched child that
+   * died is started again, one that hangs (alive, not answering) is stopped (SIGTERM, then SIGKILL
+   * after the grace period) and started again. An attached server gets {@code lastKnownGood} pushed
+   * again by its reconfiguration command or webhook.
+   */
+  @Override
+  public void recover(Configuration lastKnownGood) throws ApplyFailedException {
+    Objects.requireNonNull(lastKnownGood, "lastKnownGood");
+    synchronized (applyLock) {
+      if (closed) {
+        throw new ApplyFailedException(Reason.UNAVAILABLE, "runtime '" + id + "' is closed");
+      }
+      Configuration good;
+      try {
+        good = knobs.validate(current.overlay(lastKnownGood));
+      } catch (IllegalArgumentException e) {
+        throw new ApplyFailedException(Reason.REJECTED, e.getMessage(), e);
+      }
+      put(good);
+      current = good;
+      log.info("runtime {} recovered on {}", id, good);
+    }
+  }
+
   /** Puts {@code next} in force and checks that it took. */
   private void put(Configuration next) throws ApplyFailedException {
     actuator.put(next);

@@ -134,6 +134,12 @@ public final class CampaignRunner {
             .map(Trial::configuration)
             .orElseGet(runtime::current);
     this.original = original;
+    this.lastKnownGood =
+        trials.stream()
+            .filter(t -> t.status() == TrialStatus.COMPLETED)
+            .reduce((first, second) -> second)
+            .map(Trial::configuration)
+            .orElse(original);
     this.liveOrLoad = workload(spec);
 
     SearchStrategy strategy;
@@ -358,7 +364,13 @@ public final class CampaignRunner {
                   + e.getMessage(),
               now());
     } catch (MeasurementException e) {
-      done = trial.ended(TrialStatus.FAILED, "measurement failed: " + e.getMessage(), now());
+      // The runtime may have died or hung under the trial: it goes back to the last
+      // configuration that measured well before anything else runs on it.
+      done =
+          trial.ended(
+              TrialStatus.FAILED,
+              "measurement failed: " + e.getMessage() + "; " + recoverRuntime(),
+              now());
     } catch (InterruptedException e) {
       store.saveTrial(trial.ended(TrialStatus.ABORTED, "campaign stopped", now()));
       throw e;
@@ -367,10 +379,35 @@ public final class CampaignRunner {
       throw e;
     }
     store.saveTrial(done);
+    if (done.status() == TrialStatus.COMPLETED) {
+      lastKnownGood = done.configuration();
+    }
     for (TuningListener l : listeners) {
       l.trialFinished(done);
     }
     return done;
+  }
+
+  /**
+   * The configuration the runtime last served a whole measurement with: the campaign's original at
+   * first, then that of each trial that completed. A runtime that failed under a trial is recovered
+   * on it.
+   */
+  private volatile Configuration lastKnownGood;
+
+  /** Recovers the runtime on {@link #lastKnownGood}; says what happened, for the trial's reason. */
+  private String recoverRuntime() {
+    Configuration good = lastKnownGood != null ? lastKnownGood : original;
+    try {
+      runtime.recover(good);
+      return "runtime recovered on the last known-good configuration " + good;
+    } catch (ApplyFailedException e) {
+      log.error("recovering runtime {} on {} failed", runtime.id(), good, e);
+      return "recovering the runtime on the last known-good configuration "
+          + good
+          + " failed too: "
+          + e.getMessage().lines().findFirst().orElse("");
+    }
   }
 
   /** The configuration the campaign found in force (its baseline's), set when the campaign runs. */

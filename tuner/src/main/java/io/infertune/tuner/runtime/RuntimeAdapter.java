@@ -36,6 +36,18 @@ public interface RuntimeAdapter extends AutoCloseable {
    */
   void apply(Configuration configuration) throws ApplyFailedException;
 
+  /**
+   * Puts the runtime back into service on {@code lastKnownGood} after it failed during a trial (its
+   * process died, or it stopped answering): unlike {@link #apply}, a runtime that seems to run that
+   * configuration already is restarted too, since it may be hung. By default {@link #apply};
+   * runtimes in processes of their own restart the process.
+   *
+   * @throws ApplyFailedException when the runtime cannot be brought back on it
+   */
+  default void recover(Configuration lastKnownGood) throws ApplyFailedException {
+    apply(lastKnownGood);
+  }
+
   /** The runtime's metrics. */
   MetricSource metrics();
 
