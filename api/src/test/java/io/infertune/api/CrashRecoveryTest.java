@@ -105,7 +105,7 @@ class CrashRecoveryTest {
       numbers.add(t.get("number").asInt());
       assertThat(ids.add(t.get("id").asText())).as("trial ids are unique, " + context).isTrue();
       String status = t.get("status").asText();
-      assertThat(status).as(context).isIn("completed", "infeasible", "failed", "aborted");
+      assertThat(status).as(context).isIn("completed", "infeasible", "pruned", "failed", "aborted");
       if (status.equals("aborted")) {
         aborted++;
         assertThat(t.get("reason").asText()).as(context).contains("interrupted");
