@@ -68,7 +68,7 @@ public final class ApiVerticle extends VerticleBase {
     this.store = store;
     this.runtimes = runtimes;
     this.campaigns = campaigns;
-    this.requests = new CampaignRequests(runtimes);
+    this.requests = new CampaignRequests(runtimes, campaigns.strategies());
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -80,7 +80,9 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     router = Router.router(vertx);
     // First: who may call, how often, and the audit record, before a body is read.
+    router.route().handler(InvalidHttpRequests::requireDecodablePath);
     security.mount(vertx, router);
+    router.route().handler(RequestBodies::readFormsAsJson);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     contract = ApiContract.mount(vertx, router);
     router.get("/health").handler(this::health);
@@ -108,7 +110,7 @@ public final class ApiVerticle extends VerticleBase {
                         "no route for " + ctx.request().method() + " " + ctx.request().path(),
                         Optional.empty())));
     router.route().failureHandler(this::onFailure);
-    server = vertx.createHttpServer();
+    server = vertx.createHttpServer().invalidRequestHandler(new InvalidHttpRequests());
     return contract
         .ready()
         .compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
@@ -237,6 +239,17 @@ public final class ApiVerticle extends VerticleBase {
     Throwable f = ctx.failure();
     if (f instanceof ApiException e) {
       writeError(ctx, e.status(), e.getMessage(), e.field());
+    } else if (f instanceof io.netty.handler.codec.DecoderException) {
+      // A body labelled as a form (multipart, urlencoded) is decoded by Netty before any handler
+      // runs; one that is not the form it claims to be is the client's mistake, not ours.
+      writeError(
+          ctx,
+          400,
+          "the body is not what its content type ("
+              + ctx.request().getHeader("content-type")
+              + ") says: "
+              + f.getClass().getSimpleName(),
+          Optional.empty());
     } else if (f == null && ctx.statusCode() == 413) {
       writeError(
           ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes", Optional.empty());

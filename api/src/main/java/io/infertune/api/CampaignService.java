@@ -103,6 +103,11 @@ public final class CampaignService implements AutoCloseable {
     }
   }
 
+  /** The factory campaigns get their strategies from (requests are checked against it). */
+  StrategyFactory strategies() {
+    return strategies;
+  }
+
   /**
    * Records and starts a campaign.
    *
