@@ -5,14 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infertune.store.json.WireFormat;
-import io.infertune.tuner.run.CampaignRunner;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.study.StudyService;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
-import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -21,8 +19,8 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,39 +170,35 @@ public final class ApiVerticle extends VerticleBase {
     CampaignSpec spec = requests.parse(body);
     Campaign c = campaigns.start(spec, "operator");
     ctx.response().putHeader("location", "/api/v1/campaigns/" + c.id());
-    json(ctx, 201, campaignJson(c, List.of()));
+    json(ctx, 201, campaignJson(c));
   }
 
   private void listCampaigns(RoutingContext ctx) {
     ArrayNode a = mapper.createArrayNode();
     for (Campaign c : store.campaigns()) {
-      a.add(campaignJson(c, store.trials(c.id())));
+      a.add(campaignJson(c));
     }
     json(ctx, 200, mapper.createObjectNode().set("campaigns", a));
   }
 
   private void getCampaign(RoutingContext ctx) {
     Campaign c = campaign(ctx);
-    json(ctx, 200, campaignJson(c, store.trials(c.id())));
+    json(ctx, 200, campaignJson(c));
   }
 
   private void listTrials(RoutingContext ctx) {
     Campaign c = campaign(ctx);
-    ArrayNode a = mapper.createArrayNode();
-    for (Trial t : store.trials(c.id())) {
-      a.add(WireFormat.writeTrial(t));
-    }
-    json(ctx, 200, mapper.createObjectNode().set("trials", a));
+    json(ctx, 200, TrialPages.page(ctx, store, c.id()));
   }
 
   private void stopCampaign(RoutingContext ctx) {
     Campaign c = campaigns.stop(ctx.pathParam("id"));
-    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+    json(ctx, 202, campaignJson(c));
   }
 
   private void resumeCampaign(RoutingContext ctx) {
     Campaign c = campaigns.resume(ctx.pathParam("id"));
-    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+    json(ctx, 202, campaignJson(c));
   }
 
   private Campaign campaign(RoutingContext ctx) {
@@ -212,21 +206,30 @@ public final class ApiVerticle extends VerticleBase {
     return store.campaign(id).orElseThrow(() -> ApiException.notFound("no campaign '" + id + "'"));
   }
 
-  /** The campaign's record with its progress and best trial so far. */
-  private ObjectNode campaignJson(Campaign c, List<Trial> trials) {
+  /**
+   * The campaign's record with its progress and best trial so far, from the store's counts and
+   * best-trial query: a listing of many campaigns does not read their trials.
+   */
+  private ObjectNode campaignJson(Campaign c) {
     ObjectNode o = WireFormat.writeCampaign(c);
     ObjectNode progress = o.putObject("progress");
-    long finished = trials.stream().filter(t -> t.status().isFinal()).count();
+    Map<TrialStatus, Long> counts = store.trialCounts(c.id());
+    long finished =
+        counts.entrySet().stream()
+            .filter(e -> e.getKey().isFinal())
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     progress.put("trialsFinished", finished);
     progress.put("maxTrials", c.spec().budget().maxTrials());
     progress.put("active", campaigns.isActive(c.id()));
     for (TrialStatus s : TrialStatus.values()) {
-      long n = trials.stream().filter(t -> t.status() == s).count();
+      long n = counts.getOrDefault(s, 0L);
       if (n > 0) {
         progress.put(s.name().toLowerCase(Locale.ROOT), n);
       }
     }
-    CampaignRunner.best(trials, c.spec().objective())
+    store
+        .bestTrial(c.id(), c.spec().objective())
         .ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
     return o;
   }

@@ -352,7 +352,7 @@ final class HostileRequests {
 
   /** A declared integer query parameter given something that is not one in range. */
   Optional<Hostile> badQuery(Random random) {
-    List<Map.Entry<Route, String>> params = new ArrayList<>();
+    List<Map.Entry<Route, JsonNode>> params = new ArrayList<>();
     for (Route r : routes) {
       r.operation()
           .ifPresent(
@@ -361,7 +361,7 @@ final class HostileRequests {
                   JsonNode resolved = resolve(p);
                   if (resolved.path("in").asText().equals("query")
                       && types(resolve(resolved.path("schema"))).contains("integer")) {
-                    params.add(Map.entry(r, resolved.path("name").asText()));
+                    params.add(Map.entry(r, resolved));
                   }
                 }
               });
@@ -369,14 +369,12 @@ final class HostileRequests {
     if (params.isEmpty()) {
       return Optional.empty();
     }
-    Map.Entry<Route, String> p = pick(random, params);
-    String value =
-        pick(
-            random,
+    Map.Entry<Route, JsonNode> p = pick(random, params);
+    JsonNode schema = resolve(p.getValue().path("schema"));
+    List<String> bad =
+        new ArrayList<>(
             List.of(
                 "abc",
-                "-1",
-                "0",
                 "1.5",
                 "1e999",
                 "99999999999999999999",
@@ -384,19 +382,25 @@ final class HostileRequests {
                 "NaN",
                 "true",
                 "1%2C2",
-                "%ff"));
-    String limitOnly = p.getValue().equals("limit") ? "1000000" : "abc";
-    if (random.nextInt(10) == 0) {
-      value = limitOnly;
+                "%ff",
+                "0x10"));
+    // Just outside the declared range, where there is one.
+    if (schema.has("minimum")) {
+      bad.add(String.valueOf(schema.get("minimum").asLong() - 1));
     }
+    if (schema.has("maximum")) {
+      bad.add(String.valueOf(schema.get("maximum").asLong() + 1));
+    }
+    String name = p.getValue().path("name").asText();
+    String value = pick(random, bad);
     return Optional.of(
         new Hostile(
             "bad query parameter",
             "GET",
-            path(p.getKey().template(), Optional.empty()) + "?" + p.getValue() + "=" + value,
+            path(p.getKey().template(), Optional.empty()) + "?" + name + "=" + value,
             Optional.empty(),
             new byte[0],
-            Optional.of(p.getValue())));
+            Optional.of(name)));
   }
 
   // ---------------------------------------------------------------------------------- mutations

@@ -12,22 +12,26 @@ import static io.infertune.store.Jdbc.wire;
 
 import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.CampaignStatus;
 import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 
 /**
@@ -476,6 +480,109 @@ public final class JdbcTrialStore implements TrialStore {
   @Override
   public void close() {
     db.close();
+  }
+
+  // ------------------------------------------------------------------- listings, in SQL
+
+  /** Counted in SQL: a listing of many campaigns reads no trial. */
+  @Override
+  public Map<TrialStatus, Long> trialCounts(String campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return withConnection(
+        "count the trials of campaign " + campaignId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT status, COUNT(*) FROM trials WHERE campaign_id = ? GROUP BY status")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+              Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+              while (rs.next()) {
+                counts.put(
+                    TrialStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getLong(2));
+              }
+              return counts;
+            }
+          }
+        });
+  }
+
+  /**
+   * Reads only the numbers and objective values of the completed trials (the feasible ones), picks
+   * the best with the objective's own comparison (so ties and NaN fall as in the runner), and then
+   * reads that one trial.
+   */
+  @Override
+  public Optional<Trial> bestTrial(String campaignId, Objective objective) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return withConnection(
+        "find the best trial of campaign " + campaignId,
+        con -> {
+          int bestNumber = -1;
+          double bestValue = Double.NaN;
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT number, objective_value FROM trials"
+                      + " WHERE campaign_id = ? AND status = 'completed' ORDER BY number")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Double stored = rs.getObject(2, Double.class);
+                double value = stored == null ? Double.NaN : stored;
+                if (bestNumber < 0 || objective.better(value, bestValue)) {
+                  bestNumber = rs.getInt(1);
+                  bestValue = value;
+                }
+              }
+            }
+          }
+          if (bestNumber < 0) {
+            return Optional.<Trial>empty();
+          }
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + TRIAL_COLUMNS
+                      + " FROM trials WHERE campaign_id = ? AND number = ?")) {
+            ps.setString(1, campaignId);
+            ps.setInt(2, bestNumber);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(Jdbc.trialAt(rs, "campaign_id"))
+                  : Optional.<Trial>empty();
+            }
+          }
+        });
+  }
+
+  /** One page in SQL, by the (campaign_id, number) unique index. */
+  @Override
+  public List<Trial> trialsPage(String campaignId, int limit, OptionalInt beforeNumber) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return withConnection(
+        "list a page of the trials of campaign " + campaignId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + TRIAL_COLUMNS
+                      + " FROM trials WHERE campaign_id = ? AND number < ?"
+                      + " ORDER BY number DESC LIMIT ?")) {
+            ps.setString(1, campaignId);
+            ps.setInt(2, beforeNumber.orElse(Integer.MAX_VALUE));
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Trial> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(Jdbc.trialAt(rs, "campaign_id"));
+              }
+              return out;
+            }
+          }
+        });
   }
 
   // ----------------------------------------------------------------------------------- plumbing
