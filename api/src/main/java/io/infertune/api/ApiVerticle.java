@@ -11,6 +11,7 @@ import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.study.StudyService;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
+import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -19,9 +20,11 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -175,8 +178,17 @@ public final class ApiVerticle extends VerticleBase {
 
   private void listCampaigns(RoutingContext ctx) {
     ArrayNode a = mapper.createArrayNode();
-    for (Campaign c : store.campaigns()) {
-      a.add(campaignJson(c));
+    List<Campaign> all = store.campaigns();
+    // Two store calls for the whole listing, not two per campaign.
+    Map<String, Map<TrialStatus, Long>> counts =
+        store.trialCounts(all.stream().map(Campaign::id).toList());
+    Map<String, Trial> best =
+        store.bestTrials(
+            all.stream().collect(Collectors.toMap(Campaign::id, c -> c.spec().objective())));
+    for (Campaign c : all) {
+      a.add(
+          campaignJson(
+              c, counts.getOrDefault(c.id(), Map.of()), Optional.ofNullable(best.get(c.id()))));
     }
     json(ctx, 200, mapper.createObjectNode().set("campaigns", a));
   }
@@ -211,9 +223,13 @@ public final class ApiVerticle extends VerticleBase {
    * best-trial query: a listing of many campaigns does not read their trials.
    */
   private ObjectNode campaignJson(Campaign c) {
+    return campaignJson(
+        c, store.trialCounts(c.id()), store.bestTrial(c.id(), c.spec().objective()));
+  }
+
+  private ObjectNode campaignJson(Campaign c, Map<TrialStatus, Long> counts, Optional<Trial> best) {
     ObjectNode o = WireFormat.writeCampaign(c);
     ObjectNode progress = o.putObject("progress");
-    Map<TrialStatus, Long> counts = store.trialCounts(c.id());
     long finished =
         counts.entrySet().stream()
             .filter(e -> e.getKey().isFinal())
@@ -228,9 +244,7 @@ public final class ApiVerticle extends VerticleBase {
         progress.put(s.name().toLowerCase(Locale.ROOT), n);
       }
     }
-    store
-        .bestTrial(c.id(), c.spec().objective())
-        .ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
+    best.ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
     return o;
   }
 

@@ -178,6 +178,7 @@ final class HostileRequests {
         List.of(
             r -> wrongType(r, pick(r, slots)),
             r -> dropRequired(r, pick(r, slots)),
+            r -> dropRequiredByHandler(r, route, example),
             r -> unknownMember(r, pick(r, slots)),
             r -> hugeNumber(r, pick(r, slots)),
             r -> notANumber(r, pick(r, slots)),
@@ -554,6 +555,36 @@ final class HostileRequests {
               return copy.toString();
             },
             Optional.of(slot.child(member))));
+  }
+
+  /**
+   * Members the handlers require although the document does not say so in a {@code required} list
+   * (it says so in prose: a schedule's {@code PUT} to an unknown id must be a 404 whatever its
+   * body).
+   */
+  private static final Map<String, List<String>> REQUIRED_BY_HANDLERS =
+      Map.of(
+          "POST /api/v1/schedules", List.of("name", "cron", "template"),
+          "PUT /api/v1/schedules/{id}", List.of("name", "cron", "template"),
+          "POST /api/v1/studies", List.of("parameters", "objectives"));
+
+  private Optional<Mutation> dropRequiredByHandler(Random random, Route route, JsonNode example) {
+    List<String> required = REQUIRED_BY_HANDLERS.getOrDefault(key(route), List.of());
+    if (required.isEmpty()) {
+      return Optional.empty();
+    }
+    String member = pick(random, required);
+    if (!example.has(member)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Mutation(
+            "missing " + member,
+            copy -> {
+              ((ObjectNode) copy).remove(member);
+              return copy.toString();
+            },
+            Optional.of(member)));
   }
 
   private Optional<Mutation> unknownMember(Random random, Slot slot) {

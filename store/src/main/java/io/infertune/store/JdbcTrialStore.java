@@ -25,7 +25,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -552,6 +554,85 @@ public final class JdbcTrialStore implements TrialStore {
                   : Optional.<Trial>empty();
             }
           }
+        });
+  }
+
+  /** One grouped query for every campaign. */
+  @Override
+  public Map<String, Map<TrialStatus, Long>> trialCounts(Collection<String> campaignIds) {
+    Map<String, Map<TrialStatus, Long>> out = new HashMap<>();
+    campaignIds.forEach(id -> out.put(id, new EnumMap<>(TrialStatus.class)));
+    return withConnection(
+        "count the trials of " + campaignIds.size() + " campaigns",
+        con -> {
+          try (PreparedStatement ps =
+                  con.prepareStatement(
+                      "SELECT campaign_id, status, COUNT(*) FROM trials"
+                          + " GROUP BY campaign_id, status");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Map<TrialStatus, Long> counts = out.get(rs.getString(1));
+              if (counts != null) {
+                counts.put(
+                    TrialStatus.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)), rs.getLong(3));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /**
+   * Two queries whatever the number of campaigns: the numbers and objective values of every
+   * completed trial, and then the best ones by id.
+   */
+  @Override
+  public Map<String, Trial> bestTrials(Map<String, Objective> objectiveByCampaign) {
+    return withConnection(
+        "find the best trials of " + objectiveByCampaign.size() + " campaigns",
+        con -> {
+          Map<String, String> bestId = new HashMap<>();
+          Map<String, Double> bestValue = new HashMap<>();
+          try (PreparedStatement ps =
+                  con.prepareStatement(
+                      "SELECT campaign_id, id, objective_value FROM trials"
+                          + " WHERE status = 'completed' ORDER BY campaign_id, number");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String campaign = rs.getString(1);
+              Objective objective = objectiveByCampaign.get(campaign);
+              if (objective == null) {
+                continue;
+              }
+              Double stored = rs.getObject(3, Double.class);
+              double value = stored == null ? Double.NaN : stored;
+              Double best = bestValue.get(campaign);
+              if (best == null || objective.better(value, best)) {
+                bestId.put(campaign, rs.getString(2));
+                bestValue.put(campaign, value);
+              }
+            }
+          }
+          Map<String, Trial> out = new HashMap<>();
+          List<String> ids = new ArrayList<>(bestId.values());
+          for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps =
+                con.prepareStatement(
+                    "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE id IN (" + marks + ")")) {
+              for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 1, chunk.get(i));
+              }
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  Trial t = Jdbc.trialAt(rs, "campaign_id");
+                  out.put(t.campaignId(), t);
+                }
+              }
+            }
+          }
+          return out;
         });
   }
 

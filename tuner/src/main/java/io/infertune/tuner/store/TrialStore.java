@@ -6,7 +6,9 @@ import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +74,29 @@ public interface TrialStore extends AutoCloseable {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /**
+   * {@link #trialCounts} of several campaigns at once (a listing's), keyed by campaign id; a
+   * campaign without trials maps to an empty map. A store should answer in one query.
+   */
+  default Map<String, Map<TrialStatus, Long>> trialCounts(Collection<String> campaignIds) {
+    Map<String, Map<TrialStatus, Long>> out = new HashMap<>();
+    for (String id : campaignIds) {
+      out.put(id, trialCounts(id));
+    }
+    return out;
+  }
+
+  /**
+   * {@link #bestTrial} of several campaigns at once, each for its own objective, keyed by campaign
+   * id; a campaign without a feasible trial is absent. A store should answer in a few queries.
+   */
+  default Map<String, Trial> bestTrials(Map<String, Objective> objectiveByCampaign) {
+    Map<String, Trial> out = new HashMap<>();
+    objectiveByCampaign.forEach(
+        (id, objective) -> bestTrial(id, objective).ifPresent(t -> out.put(id, t)));
+    return out;
   }
 
   /**

@@ -243,6 +243,33 @@ public abstract class TrialStoreContract {
   }
 
   @Test
+  void listingQueriesOfManyCampaignsAgreeWithThoseOfOne() {
+    for (String c : List.of("c", "d", "e")) {
+      store.createCampaign(Campaign.created(c, spec(), "operator", T0));
+    }
+    store.saveTrial(withObjective("c", 0, 100, true));
+    store.saveTrial(withObjective("c", 1, 150, true));
+    store.saveTrial(withObjective("c", 2, 900, false));
+    store.saveTrial(withObjective("d", 0, 30, true));
+    store.saveTrial(withObjective("d", 1, 20, true));
+    Objective max = Objective.maximize("throughput_rps");
+    Objective min = Objective.minimize("throughput_rps");
+    assertThat(store.trialCounts(List.of("c", "d", "e")))
+        .isEqualTo(
+            Map.of(
+                "c", store.trialCounts("c"),
+                "d", store.trialCounts("d"),
+                "e", Map.of()));
+    assertThat(store.bestTrials(Map.of("c", max, "d", min, "e", max)))
+        .isEqualTo(
+            Map.of(
+                "c", store.bestTrial("c", max).orElseThrow(),
+                "d", store.bestTrial("d", min).orElseThrow()));
+    assertThat(store.bestTrials(Map.of("c", max)).get("c").number()).isEqualTo(1);
+    assertThat(store.bestTrials(Map.of("d", min)).get("d").number()).isEqualTo(1);
+  }
+
+  @Test
   void trialPagesGoNewestFirstBeforeANumber() {
     store.createCampaign(Campaign.created("c", spec(), "operator", T0));
     for (int n = 0; n < 7; n++) {
