@@ -193,6 +193,16 @@ final class ApiContract {
       return false;
     }
     try {
+      // Vert.x decodes invalid UTF-8 leniently; the handler's reader refuses it, by that name.
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body.getBytes()));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+    try {
       Json.decodeValue(body);
       return true;
     } catch (DecodeException e) {
