@@ -58,6 +58,10 @@ final class ApiContract {
   private static final Set<String> VALIDATED_MEDIA_TYPES =
       Set.of("application/json", "text/plain", "application/octet-stream");
 
+  /** How the validator names a parameter: "The value of query parameter limit is invalid". */
+  private static final Pattern PARAMETER =
+      Pattern.compile("(query|path|header|cookie) parameter (\\S+?)(?:\\.|\\s|$)");
+
   /** json-schema's message for a value of the wrong type. */
   private static final Pattern WRONG_TYPE =
       Pattern.compile("Instance type (\\S+) is invalid\\. Expected (.+)$");
@@ -213,6 +217,25 @@ final class ApiContract {
 
   /** A validation failure as our 400, naming the field at fault where the schema says which. */
   static ApiException toApiException(Throwable e) {
+    Matcher parameter = PARAMETER.matcher(Objects.requireNonNullElse(e.getMessage(), ""));
+    if (parameter.find()) {
+      // A query or path parameter: the schema's instance location is the value itself, so the
+      // parameter is named from the validator's message.
+      String name = parameter.group(2);
+      String reason =
+          e instanceof SchemaValidationException s && s.getOutputUnit() != null
+              ? Objects.requireNonNullElse(mostSpecific(s.getOutputUnit()).getError(), "")
+              : e.getMessage();
+      return new ApiException(
+          400,
+          parameter.group(1)
+              + " parameter "
+              + name
+              + " is invalid: "
+              + reason
+              + " (see /openapi.yaml)",
+          Optional.of(name));
+    }
     if (e instanceof SchemaValidationException s && s.getOutputUnit() != null) {
       OutputUnit leaf = mostSpecific(s.getOutputUnit());
       Optional<String> field = field(leaf);

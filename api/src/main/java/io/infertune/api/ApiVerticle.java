@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infertune.store.json.WireFormat;
-import io.infertune.tuner.run.CampaignRunner;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.store.TrialStore;
@@ -23,7 +22,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ public final class ApiVerticle extends VerticleBase {
     this.store = store;
     this.runtimes = runtimes;
     this.campaigns = campaigns;
-    this.requests = new CampaignRequests(runtimes);
+    this.requests = new CampaignRequests(runtimes, campaigns.strategies());
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -83,7 +84,9 @@ public final class ApiVerticle extends VerticleBase {
   public Future<?> start() {
     router = Router.router(vertx);
     // First: who may call, how often, and the audit record, before a body is read.
+    router.route().handler(InvalidHttpRequests::requireDecodablePath);
     security.mount(vertx, router);
+    router.route().handler(RequestBodies::readFormsAsJson);
     router.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY_BYTES));
     contract = ApiContract.mount(vertx, router);
     router.get("/health").handler(this::health);
@@ -115,7 +118,7 @@ public final class ApiVerticle extends VerticleBase {
                         "no route for " + ctx.request().method() + " " + ctx.request().path(),
                         Optional.empty())));
     router.route().failureHandler(this::onFailure);
-    server = vertx.createHttpServer();
+    server = vertx.createHttpServer().invalidRequestHandler(new InvalidHttpRequests());
     return contract
         .ready()
         .compose(v -> server.requestHandler(router).listen(config.port(), config.host()));
@@ -177,39 +180,44 @@ public final class ApiVerticle extends VerticleBase {
     CampaignSpec spec = requests.parse(body);
     Campaign c = campaigns.start(spec, "operator");
     ctx.response().putHeader("location", "/api/v1/campaigns/" + c.id());
-    json(ctx, 201, campaignJson(c, List.of()));
+    json(ctx, 201, campaignJson(c));
   }
 
   private void listCampaigns(RoutingContext ctx) {
     ArrayNode a = mapper.createArrayNode();
-    for (Campaign c : store.campaigns()) {
-      a.add(campaignJson(c, store.trials(c.id())));
+    List<Campaign> all = store.campaigns();
+    // Two store calls for the whole listing, not two per campaign.
+    Map<String, Map<TrialStatus, Long>> counts =
+        store.trialCounts(all.stream().map(Campaign::id).toList());
+    Map<String, Trial> best =
+        store.bestTrials(
+            all.stream().collect(Collectors.toMap(Campaign::id, c -> c.spec().objective())));
+    for (Campaign c : all) {
+      a.add(
+          campaignJson(
+              c, counts.getOrDefault(c.id(), Map.of()), Optional.ofNullable(best.get(c.id()))));
     }
     json(ctx, 200, mapper.createObjectNode().set("campaigns", a));
   }
 
   private void getCampaign(RoutingContext ctx) {
     Campaign c = campaign(ctx);
-    json(ctx, 200, campaignJson(c, store.trials(c.id())));
+    json(ctx, 200, campaignJson(c));
   }
 
   private void listTrials(RoutingContext ctx) {
     Campaign c = campaign(ctx);
-    ArrayNode a = mapper.createArrayNode();
-    for (Trial t : store.trials(c.id())) {
-      a.add(WireFormat.writeTrial(t));
-    }
-    json(ctx, 200, mapper.createObjectNode().set("trials", a));
+    json(ctx, 200, TrialPages.page(ctx, store, c.id()));
   }
 
   private void stopCampaign(RoutingContext ctx) {
     Campaign c = campaigns.stop(ctx.pathParam("id"));
-    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+    json(ctx, 202, campaignJson(c));
   }
 
   private void resumeCampaign(RoutingContext ctx) {
     Campaign c = campaigns.resume(ctx.pathParam("id"));
-    json(ctx, 202, campaignJson(c, store.trials(c.id())));
+    json(ctx, 202, campaignJson(c));
   }
 
   private Campaign campaign(RoutingContext ctx) {
@@ -217,22 +225,44 @@ public final class ApiVerticle extends VerticleBase {
     return store.campaign(id).orElseThrow(() -> ApiException.notFound("no campaign '" + id + "'"));
   }
 
-  /** The campaign's record with its progress and best trial so far. */
+  /**
+   * The campaign's record with its progress and best trial so far, from the store's counts and
+   * best-trial query: a listing of many campaigns does not read their trials.
+   */
+  private ObjectNode campaignJson(Campaign c) {
+    return campaignJson(
+        c, store.trialCounts(c.id()), store.bestTrial(c.id(), c.spec().objective()));
+  }
+
+  /**
+   * The same from trials already at hand (the dashboard's snapshots and event streams read them
+   * anyway).
+   */
   private ObjectNode campaignJson(Campaign c, List<Trial> trials) {
+    Map<TrialStatus, Long> counts = new java.util.EnumMap<>(TrialStatus.class);
+    trials.forEach(t -> counts.merge(t.status(), 1L, Long::sum));
+    return campaignJson(
+        c, counts, io.infertune.tuner.run.CampaignRunner.best(trials, c.spec().objective()));
+  }
+
+  private ObjectNode campaignJson(Campaign c, Map<TrialStatus, Long> counts, Optional<Trial> best) {
     ObjectNode o = WireFormat.writeCampaign(c);
     ObjectNode progress = o.putObject("progress");
-    long finished = trials.stream().filter(t -> t.status().isFinal()).count();
+    long finished =
+        counts.entrySet().stream()
+            .filter(e -> e.getKey().isFinal())
+            .mapToLong(Map.Entry::getValue)
+            .sum();
     progress.put("trialsFinished", finished);
     progress.put("maxTrials", c.spec().budget().maxTrials());
     progress.put("active", campaigns.isActive(c.id()));
     for (TrialStatus s : TrialStatus.values()) {
-      long n = trials.stream().filter(t -> t.status() == s).count();
+      long n = counts.getOrDefault(s, 0L);
       if (n > 0) {
         progress.put(s.name().toLowerCase(Locale.ROOT), n);
       }
     }
-    CampaignRunner.best(trials, c.spec().objective())
-        .ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
+    best.ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
     return o;
   }
 
@@ -244,6 +274,17 @@ public final class ApiVerticle extends VerticleBase {
     Throwable f = ctx.failure();
     if (f instanceof ApiException e) {
       writeError(ctx, e.status(), e.getMessage(), e.field());
+    } else if (f instanceof io.netty.handler.codec.DecoderException) {
+      // A body labelled as a form (multipart, urlencoded) is decoded by Netty before any handler
+      // runs; one that is not the form it claims to be is the client's mistake, not ours.
+      writeError(
+          ctx,
+          400,
+          "the body is not what its content type ("
+              + ctx.request().getHeader("content-type")
+              + ") says: "
+              + f.getClass().getSimpleName(),
+          Optional.empty());
     } else if (f == null && ctx.statusCode() == 413) {
       writeError(
           ctx, 413, "the body is larger than " + MAX_BODY_BYTES + " bytes", Optional.empty());

@@ -7,13 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.json.FieldException;
 import io.infertune.store.json.WireFormat;
+import io.infertune.strategies.Strategies;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
+import io.infertune.tuner.strategy.StrategyFactory;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.WorkloadSpec;
 import java.io.IOException;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -52,10 +56,28 @@ public final class CampaignRequests {
           "categorical", Set.of("categorical", "ordinal"));
 
   private final RuntimeRegistry runtimes;
+  private final Optional<List<String>> strategyNames;
   private final ObjectNode defaults;
 
   public CampaignRequests(RuntimeRegistry runtimes) {
+    this(
+        runtimes,
+        (type, context) -> {
+          throw new UnsupportedOperationException("requests only");
+        });
+  }
+
+  /**
+   * @param strategies the factory campaigns get their strategies from: when it is the registry
+   *     ({@link Strategies}), a request naming a strategy it does not know is refused here (400,
+   *     {@code strategy.type}) rather than recorded as a campaign that fails when it starts
+   */
+  public CampaignRequests(RuntimeRegistry runtimes, StrategyFactory strategies) {
     this.runtimes = runtimes;
+    this.strategyNames =
+        strategies instanceof Strategies registry
+            ? Optional.of(registry.names())
+            : Optional.empty();
     try {
       this.defaults = (ObjectNode) WireFormat.mapper().readTree(DEFAULTS);
     } catch (IOException e) {
@@ -99,6 +121,14 @@ public final class CampaignRequests {
     if (spec.workload().trace().isPresent()) {
       checkTrace(spec.workload());
     }
+    String strategy = spec.strategy().type();
+    strategyNames
+        .filter(names -> !names.contains(strategy))
+        .ifPresent(
+            names -> {
+              throw ApiException.badRequest(
+                  "strategy.type", "unknown strategy '" + strategy + "'; known: " + names);
+            });
     return spec;
   }
 

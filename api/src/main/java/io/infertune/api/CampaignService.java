@@ -109,6 +109,11 @@ public final class CampaignService implements AutoCloseable {
     return interrupted;
   }
 
+  /** The factory campaigns get their strategies from (requests are checked against it). */
+  StrategyFactory strategies() {
+    return strategies;
+  }
+
   /**
    * Records and starts a campaign.
    *

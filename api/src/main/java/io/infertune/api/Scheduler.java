@@ -74,7 +74,7 @@ public final class Scheduler {
       Supplier<String> ids) {
     this.store = store;
     this.campaigns = campaigns;
-    this.requests = new ScheduleRequests(new CampaignRequests(runtimes));
+    this.requests = new ScheduleRequests(new CampaignRequests(runtimes, campaigns.strategies()));
     this.trials = trials;
     this.runtimes = runtimes;
     this.ticker = ticker;

@@ -12,22 +12,28 @@ import static io.infertune.store.Jdbc.wire;
 
 import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.measure.MetricSummary;
+import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.CampaignStatus;
 import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.sql.DataSource;
 
 /**
@@ -476,6 +482,188 @@ public final class JdbcTrialStore implements TrialStore {
   @Override
   public void close() {
     db.close();
+  }
+
+  // ------------------------------------------------------------------- listings, in SQL
+
+  /** Counted in SQL: a listing of many campaigns reads no trial. */
+  @Override
+  public Map<TrialStatus, Long> trialCounts(String campaignId) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return withConnection(
+        "count the trials of campaign " + campaignId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT status, COUNT(*) FROM trials WHERE campaign_id = ? GROUP BY status")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+              Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+              while (rs.next()) {
+                counts.put(
+                    TrialStatus.valueOf(rs.getString(1).toUpperCase(Locale.ROOT)), rs.getLong(2));
+              }
+              return counts;
+            }
+          }
+        });
+  }
+
+  /**
+   * Reads only the numbers and objective values of the completed trials (the feasible ones), picks
+   * the best with the objective's own comparison (so ties and NaN fall as in the runner), and then
+   * reads that one trial.
+   */
+  @Override
+  public Optional<Trial> bestTrial(String campaignId, Objective objective) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    return withConnection(
+        "find the best trial of campaign " + campaignId,
+        con -> {
+          int bestNumber = -1;
+          double bestValue = Double.NaN;
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT number, objective_value FROM trials"
+                      + " WHERE campaign_id = ? AND status = 'completed' ORDER BY number")) {
+            ps.setString(1, campaignId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                Double stored = rs.getObject(2, Double.class);
+                double value = stored == null ? Double.NaN : stored;
+                if (bestNumber < 0 || objective.better(value, bestValue)) {
+                  bestNumber = rs.getInt(1);
+                  bestValue = value;
+                }
+              }
+            }
+          }
+          if (bestNumber < 0) {
+            return Optional.<Trial>empty();
+          }
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + TRIAL_COLUMNS
+                      + " FROM trials WHERE campaign_id = ? AND number = ?")) {
+            ps.setString(1, campaignId);
+            ps.setInt(2, bestNumber);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next()
+                  ? Optional.of(Jdbc.trialAt(rs, "campaign_id"))
+                  : Optional.<Trial>empty();
+            }
+          }
+        });
+  }
+
+  /** One grouped query for every campaign. */
+  @Override
+  public Map<String, Map<TrialStatus, Long>> trialCounts(Collection<String> campaignIds) {
+    Map<String, Map<TrialStatus, Long>> out = new HashMap<>();
+    campaignIds.forEach(id -> out.put(id, new EnumMap<>(TrialStatus.class)));
+    return withConnection(
+        "count the trials of " + campaignIds.size() + " campaigns",
+        con -> {
+          try (PreparedStatement ps =
+                  con.prepareStatement(
+                      "SELECT campaign_id, status, COUNT(*) FROM trials"
+                          + " GROUP BY campaign_id, status");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Map<TrialStatus, Long> counts = out.get(rs.getString(1));
+              if (counts != null) {
+                counts.put(
+                    TrialStatus.valueOf(rs.getString(2).toUpperCase(Locale.ROOT)), rs.getLong(3));
+              }
+            }
+            return out;
+          }
+        });
+  }
+
+  /**
+   * Two queries whatever the number of campaigns: the numbers and objective values of every
+   * completed trial, and then the best ones by id.
+   */
+  @Override
+  public Map<String, Trial> bestTrials(Map<String, Objective> objectiveByCampaign) {
+    return withConnection(
+        "find the best trials of " + objectiveByCampaign.size() + " campaigns",
+        con -> {
+          Map<String, String> bestId = new HashMap<>();
+          Map<String, Double> bestValue = new HashMap<>();
+          try (PreparedStatement ps =
+                  con.prepareStatement(
+                      "SELECT campaign_id, id, objective_value FROM trials"
+                          + " WHERE status = 'completed' ORDER BY campaign_id, number");
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              String campaign = rs.getString(1);
+              Objective objective = objectiveByCampaign.get(campaign);
+              if (objective == null) {
+                continue;
+              }
+              Double stored = rs.getObject(3, Double.class);
+              double value = stored == null ? Double.NaN : stored;
+              Double best = bestValue.get(campaign);
+              if (best == null || objective.better(value, best)) {
+                bestId.put(campaign, rs.getString(2));
+                bestValue.put(campaign, value);
+              }
+            }
+          }
+          Map<String, Trial> out = new HashMap<>();
+          List<String> ids = new ArrayList<>(bestId.values());
+          for (int from = 0; from < ids.size(); from += 500) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            try (PreparedStatement ps =
+                con.prepareStatement(
+                    "SELECT " + TRIAL_COLUMNS + " FROM trials WHERE id IN (" + marks + ")")) {
+              for (int i = 0; i < chunk.size(); i++) {
+                ps.setString(i + 1, chunk.get(i));
+              }
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  Trial t = Jdbc.trialAt(rs, "campaign_id");
+                  out.put(t.campaignId(), t);
+                }
+              }
+            }
+          }
+          return out;
+        });
+  }
+
+  /** One page in SQL, by the (campaign_id, number) unique index. */
+  @Override
+  public List<Trial> trialsPage(String campaignId, int limit, OptionalInt beforeNumber) {
+    Objects.requireNonNull(campaignId, "campaignId");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    return withConnection(
+        "list a page of the trials of campaign " + campaignId,
+        con -> {
+          try (PreparedStatement ps =
+              con.prepareStatement(
+                  "SELECT "
+                      + TRIAL_COLUMNS
+                      + " FROM trials WHERE campaign_id = ? AND number < ?"
+                      + " ORDER BY number DESC LIMIT ?")) {
+            ps.setString(1, campaignId);
+            ps.setInt(2, beforeNumber.orElse(Integer.MAX_VALUE));
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Trial> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(Jdbc.trialAt(rs, "campaign_id"));
+              }
+              return out;
+            }
+          }
+        });
   }
 
   // ----------------------------------------------------------------------------------- plumbing

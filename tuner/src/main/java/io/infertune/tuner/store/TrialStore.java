@@ -1,10 +1,18 @@
 package io.infertune.tuner.store;
 
+import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.Deployment;
 import io.infertune.tuner.trial.Trial;
+import io.infertune.tuner.trial.TrialStatus;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The record of every campaign, trial and deployment.
@@ -37,6 +45,80 @@ public interface TrialStore extends AutoCloseable {
 
   /** A campaign's trials in number order. */
   List<Trial> trials(String campaignId);
+
+  /**
+   * How many of the campaign's trials are in each status (a status with none is absent). Listings
+   * call this for every campaign: a store should count without reading the trials.
+   */
+  default Map<TrialStatus, Long> trialCounts(String campaignId) {
+    Map<TrialStatus, Long> counts = new EnumMap<>(TrialStatus.class);
+    for (Trial t : trials(campaignId)) {
+      counts.merge(t.status(), 1L, Long::sum);
+    }
+    return counts;
+  }
+
+  /**
+   * The campaign's best trial for {@code objective}: of its feasible trials in number order, the
+   * first that no later one beats strictly (the rule of {@code CampaignRunner.best}). A store
+   * should find it without reading every trial.
+   */
+  default Optional<Trial> bestTrial(String campaignId, Objective objective) {
+    Trial best = null;
+    for (Trial t : trials(campaignId)) {
+      if (t.feasible()
+          && (best == null
+              || objective.better(
+                  t.objectiveValue().getAsDouble(), best.objectiveValue().getAsDouble()))) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
+  /**
+   * {@link #trialCounts} of several campaigns at once (a listing's), keyed by campaign id; a
+   * campaign without trials maps to an empty map. A store should answer in one query.
+   */
+  default Map<String, Map<TrialStatus, Long>> trialCounts(Collection<String> campaignIds) {
+    Map<String, Map<TrialStatus, Long>> out = new HashMap<>();
+    for (String id : campaignIds) {
+      out.put(id, trialCounts(id));
+    }
+    return out;
+  }
+
+  /**
+   * {@link #bestTrial} of several campaigns at once, each for its own objective, keyed by campaign
+   * id; a campaign without a feasible trial is absent. A store should answer in a few queries.
+   */
+  default Map<String, Trial> bestTrials(Map<String, Objective> objectiveByCampaign) {
+    Map<String, Trial> out = new HashMap<>();
+    objectiveByCampaign.forEach(
+        (id, objective) -> bestTrial(id, objective).ifPresent(t -> out.put(id, t)));
+    return out;
+  }
+
+  /**
+   * A page of the campaign's trials, newest (highest number) first: at most {@code limit} of those
+   * numbered below {@code beforeNumber}, or of all when it is empty.
+   *
+   * @throws IllegalArgumentException when {@code limit < 1}
+   */
+  default List<Trial> trialsPage(String campaignId, int limit, OptionalInt beforeNumber) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be >= 1, got " + limit);
+    }
+    List<Trial> all = trials(campaignId);
+    List<Trial> page = new ArrayList<>();
+    for (int i = all.size() - 1; i >= 0 && page.size() < limit; i--) {
+      Trial t = all.get(i);
+      if (beforeNumber.isEmpty() || t.number() < beforeNumber.getAsInt()) {
+        page.add(t);
+      }
+    }
+    return page;
+  }
 
   void recordDeployment(Deployment deployment);
 

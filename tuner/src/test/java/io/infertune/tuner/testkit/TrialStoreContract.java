@@ -190,6 +190,108 @@ public abstract class TrialStoreContract {
     assertThat(store.trial(t.id())).contains(t);
   }
 
+  private static Trial withObjective(String campaign, int number, double value, boolean feasible) {
+    Measurement m = measuredTrial(campaign, number).measurement().orElseThrow();
+    return Trial.running(campaign, number, Configuration.of("batch_size", 8), false, T0)
+        .measured(
+            m, value, feasible ? Optional.empty() : Optional.of("too slow"), T0.plusSeconds(4));
+  }
+
+  @Test
+  void trialCountsCountEachStatusOfOneCampaign() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    store.createCampaign(Campaign.created("d", spec(), "operator", T0));
+    store.saveTrial(measuredTrial("c", 0));
+    store.saveTrial(measuredTrial("c", 1));
+    store.saveTrial(withObjective("c", 2, 1, false));
+    store.saveTrial(
+        Trial.running("c", 3, Configuration.of("batch_size", 8), false, T0)
+            .ended(TrialStatus.FAILED, "crashed", T0));
+    store.saveTrial(Trial.running("c", 4, Configuration.of("batch_size", 8), false, T0));
+    store.saveTrial(measuredTrial("d", 0));
+    assertThat(store.trialCounts("c"))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                TrialStatus.COMPLETED, 2L,
+                TrialStatus.INFEASIBLE, 1L,
+                TrialStatus.FAILED, 1L,
+                TrialStatus.RUNNING, 1L));
+    assertThat(store.trialCounts("d")).containsExactlyEntriesOf(Map.of(TrialStatus.COMPLETED, 1L));
+    assertThat(store.trialCounts("none")).isEmpty();
+  }
+
+  @Test
+  void bestTrialIsTheFirstFeasibleTrialNoLaterOneBeats() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    assertThat(store.bestTrial("c", Objective.maximize("throughput_rps"))).isEmpty();
+    store.saveTrial(withObjective("c", 0, 100, true));
+    store.saveTrial(withObjective("c", 1, 150, true));
+    store.saveTrial(withObjective("c", 2, 150, true)); // a tie: the earlier stays best
+    store.saveTrial(withObjective("c", 3, 900, false)); // infeasible: never best
+    store.saveTrial(withObjective("c", 4, 50, true));
+    store.saveTrial(
+        Trial.running("c", 5, Configuration.of("batch_size", 8), false, T0)
+            .ended(TrialStatus.FAILED, "crashed", T0));
+    assertThat(store.bestTrial("c", Objective.maximize("throughput_rps")))
+        .map(Trial::number)
+        .contains(1);
+    assertThat(store.bestTrial("c", Objective.minimize("throughput_rps")))
+        .map(Trial::number)
+        .contains(4);
+    assertThat(store.bestTrial("c", Objective.maximize("throughput_rps")).orElseThrow())
+        .isEqualTo(store.trial(Trial.idOf("c", 1)).orElseThrow());
+  }
+
+  @Test
+  void listingQueriesOfManyCampaignsAgreeWithThoseOfOne() {
+    for (String c : List.of("c", "d", "e")) {
+      store.createCampaign(Campaign.created(c, spec(), "operator", T0));
+    }
+    store.saveTrial(withObjective("c", 0, 100, true));
+    store.saveTrial(withObjective("c", 1, 150, true));
+    store.saveTrial(withObjective("c", 2, 900, false));
+    store.saveTrial(withObjective("d", 0, 30, true));
+    store.saveTrial(withObjective("d", 1, 20, true));
+    Objective max = Objective.maximize("throughput_rps");
+    Objective min = Objective.minimize("throughput_rps");
+    assertThat(store.trialCounts(List.of("c", "d", "e")))
+        .isEqualTo(
+            Map.of(
+                "c", store.trialCounts("c"),
+                "d", store.trialCounts("d"),
+                "e", Map.of()));
+    assertThat(store.bestTrials(Map.of("c", max, "d", min, "e", max)))
+        .isEqualTo(
+            Map.of(
+                "c", store.bestTrial("c", max).orElseThrow(),
+                "d", store.bestTrial("d", min).orElseThrow()));
+    assertThat(store.bestTrials(Map.of("c", max)).get("c").number()).isEqualTo(1);
+    assertThat(store.bestTrials(Map.of("d", min)).get("d").number()).isEqualTo(1);
+  }
+
+  @Test
+  void trialPagesGoNewestFirstBeforeANumber() {
+    store.createCampaign(Campaign.created("c", spec(), "operator", T0));
+    for (int n = 0; n < 7; n++) {
+      store.saveTrial(measuredTrial("c", n));
+    }
+    assertThat(store.trialsPage("c", 3, java.util.OptionalInt.empty()))
+        .extracting(Trial::number)
+        .containsExactly(6, 5, 4);
+    assertThat(store.trialsPage("c", 3, java.util.OptionalInt.of(4)))
+        .extracting(Trial::number)
+        .containsExactly(3, 2, 1);
+    assertThat(store.trialsPage("c", 3, java.util.OptionalInt.of(1)))
+        .extracting(Trial::number)
+        .containsExactly(0);
+    assertThat(store.trialsPage("c", 3, java.util.OptionalInt.of(0))).isEmpty();
+    assertThat(store.trialsPage("c", 100, java.util.OptionalInt.empty())).hasSize(7);
+    assertThat(store.trialsPage("c", 3, java.util.OptionalInt.empty()).get(0))
+        .isEqualTo(store.trial(Trial.idOf("c", 6)).orElseThrow());
+    assertThatThrownBy(() -> store.trialsPage("c", 0, java.util.OptionalInt.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   @Test
   void trialsComeInNumberOrderPerCampaign() {
     store.createCampaign(Campaign.created("c", spec(), "operator", T0));
