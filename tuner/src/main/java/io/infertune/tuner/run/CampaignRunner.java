@@ -72,6 +72,16 @@ public final class CampaignRunner {
   /** The promoter's load: the campaign's workload, or live traffic (set when the campaign runs). */
   private volatile Workload liveOrLoad;
 
+  /** The configuration the campaign found in force (its baseline's), set when the campaign runs. */
+  private volatile Configuration original;
+
+  /**
+   * The configuration the runtime last served a whole measurement with: the campaign's original at
+   * first, then that of each trial that completed. A runtime that failed under a trial is recovered
+   * on it.
+   */
+  private volatile Configuration lastKnownGood;
+
   private SearchStrategy strategy;
 
   /** The thread while it measures: the only time a stop interrupts it (guarded by itself). */
@@ -341,7 +351,11 @@ public final class CampaignRunner {
       OptionalDouble partial = spec.objective().valueIn(m);
       if (breach.isPresent()) {
         // Production traffic is suffering: the incumbent goes back before anything else.
-        restore(config, original);
+        Optional<String> failed = restore(config, original);
+        if (failed.isPresent()) {
+          breach = Optional.of(breach.get() + "; " + failed.get());
+          pruned = breach;
+        }
       }
       done =
           pruned.isPresent() && partial.isPresent()
@@ -388,13 +402,6 @@ public final class CampaignRunner {
     return done;
   }
 
-  /**
-   * The configuration the runtime last served a whole measurement with: the campaign's original at
-   * first, then that of each trial that completed. A runtime that failed under a trial is recovered
-   * on it.
-   */
-  private volatile Configuration lastKnownGood;
-
   /** Recovers the runtime on {@link #lastKnownGood}; says what happened, for the trial's reason. */
   private String recoverRuntime() {
     Configuration good = lastKnownGood != null ? lastKnownGood : original;
@@ -410,15 +417,19 @@ public final class CampaignRunner {
     }
   }
 
-  /** The configuration the campaign found in force (its baseline's), set when the campaign runs. */
-  private volatile Configuration original;
-
-  /** Puts {@code incumbent} back after a breach of a live trial running {@code tried}. */
-  private void restore(Configuration tried, Configuration incumbent) {
+  /**
+   * Puts {@code incumbent} back after a breach of a live trial running {@code tried}.
+   *
+   * @return why that failed, for the trial's reason (which otherwise says it was restored)
+   */
+  private Optional<String> restore(Configuration tried, Configuration incumbent) {
     try {
       runtime.apply(incumbent);
+      return Optional.empty();
     } catch (ApplyFailedException e) {
       log.error("restoring the incumbent after an SLO breach of {} failed", tried, e);
+      return Optional.of(
+          "BUT restoring it failed: " + e.getMessage().lines().findFirst().orElse(""));
     }
   }
 
