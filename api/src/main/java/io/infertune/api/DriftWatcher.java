@@ -206,8 +206,8 @@ final class DriftWatcher {
     put(out, RATE_SERIES, m.value(Metrics.THROUGHPUT_RPS));
     put(out, LATENCY_SERIES, m.value(Metrics.LATENCY_P95_MS));
     put(out, ERROR_SERIES, m.value(Metrics.ERROR_RATE));
-    OptionalDouble requests = increase(a, b, Metrics.SOURCE_REQUESTS);
-    OptionalDouble tokens = increase(a, b, Metrics.SOURCE_TOKENS);
+    OptionalDouble requests = b.increaseSince(a, Metrics.SOURCE_REQUESTS);
+    OptionalDouble tokens = b.increaseSince(a, Metrics.SOURCE_TOKENS);
     if (requests.isPresent() && tokens.isPresent() && requests.getAsDouble() > 0) {
       out.put(INPUT_SERIES, tokens.getAsDouble() / requests.getAsDouble());
     }
@@ -218,16 +218,6 @@ final class DriftWatcher {
     if (v.isPresent() && Double.isFinite(v.getAsDouble())) {
       out.put(series, v.getAsDouble());
     }
-  }
-
-  /** A counter's increase; empty when absent from either snapshot or reset in between. */
-  private static OptionalDouble increase(MetricSnapshot a, MetricSnapshot b, String counter) {
-    OptionalDouble x = a.counter(counter);
-    OptionalDouble y = b.counter(counter);
-    if (x.isEmpty() || y.isEmpty() || y.getAsDouble() < x.getAsDouble()) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(y.getAsDouble() - x.getAsDouble());
   }
 
   private void keep(Recorded r) {

@@ -315,7 +315,7 @@ public final class Measurer {
     }
     Map<String, MetricSummary> out = new LinkedHashMap<>();
 
-    double requests = increase(first, last, Metrics.SOURCE_REQUESTS).orElse(0);
+    double requests = last.increaseSince(first, Metrics.SOURCE_REQUESTS).orElse(0);
     if (requests <= 0) {
       throw new MeasurementException(
           "no request completed in the "
@@ -328,11 +328,11 @@ public final class Measurer {
             tokens ->
                 out.put(
                     Metrics.THROUGHPUT_TOKENS_PER_S, MetricSummary.ofSamples(rates(s, tokens))));
-    double errors = increase(first, last, Metrics.SOURCE_ERRORS).orElse(0);
+    double errors = last.increaseSince(first, Metrics.SOURCE_ERRORS).orElse(0);
     out.put(Metrics.ERROR_RATE, MetricSummary.ofValue(errors / (errors + requests)));
 
-    OptionalDouble hits = increase(first, last, Metrics.SOURCE_CACHE_HITS);
-    OptionalDouble misses = increase(first, last, Metrics.SOURCE_CACHE_MISSES);
+    OptionalDouble hits = last.increaseSince(first, Metrics.SOURCE_CACHE_HITS);
+    OptionalDouble misses = last.increaseSince(first, Metrics.SOURCE_CACHE_MISSES);
     if (hits.isPresent() && misses.isPresent() && hits.getAsDouble() + misses.getAsDouble() > 0) {
       out.put(
           Metrics.CACHE_HIT_RATE,
@@ -342,7 +342,7 @@ public final class Measurer {
         .ifPresent(l -> out.put(Metrics.LATENCY_MS, l));
     distributionMs(s, Metrics.SOURCE_TTFT_SECONDS).ifPresent(l -> out.put(Metrics.TTFT_MS, l));
     distributionMs(s, Metrics.SOURCE_ITL_SECONDS).ifPresent(l -> out.put(Metrics.ITL_MS, l));
-    increase(first, last, Metrics.SOURCE_CPU_SECONDS)
+    last.increaseSince(first, Metrics.SOURCE_CPU_SECONDS)
         .ifPresent(
             cpu -> out.put(Metrics.CPU_UTILIZATION, MetricSummary.ofValue(cpu / seconds / cores)));
     gauge(s, Metrics.SOURCE_MEMORY_BYTES, 1 / MIB).ifPresent(g -> out.put(Metrics.MEMORY_MB, g));
@@ -370,28 +370,11 @@ public final class Measurer {
     return Optional.empty();
   }
 
-  /**
-   * How much {@code counter} grew from {@code a} to {@code b}; empty when {@code b} does not have
-   * it.
-   */
-  static OptionalDouble increase(MetricSnapshot a, MetricSnapshot b, String counter) {
-    OptionalDouble y = b.counter(counter);
-    if (y.isEmpty()) {
-      return OptionalDouble.empty();
-    }
-    // Absent before: created lazily since (TGI creates its failure counter at the first failure),
-    // so it counted from 0.
-    double x = a.counter(counter).orElse(0);
-    double d = y.getAsDouble() - x;
-    // A counter that went down was reset: what it shows now is all new (Prometheus' rule).
-    return OptionalDouble.of(d >= 0 ? d : y.getAsDouble());
-  }
-
   private static double[] rates(List<MetricSnapshot> s, String counter) {
     double[] r = new double[s.size() - 1];
     for (int i = 1; i < s.size(); i++) {
       double dt = (s.get(i).nanos() - s.get(i - 1).nanos()) / 1e9;
-      r[i - 1] = dt > 0 ? increase(s.get(i - 1), s.get(i), counter).orElse(0) / dt : 0;
+      r[i - 1] = dt > 0 ? s.get(i).increaseSince(s.get(i - 1), counter).orElse(0) / dt : 0;
     }
     return r;
   }

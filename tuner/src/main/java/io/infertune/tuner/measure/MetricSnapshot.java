@@ -27,6 +27,21 @@ public record MetricSnapshot(
     return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);
   }
 
+  /**
+   * How much counter {@code name} grew since {@code earlier}; empty when this snapshot does not
+   * have it. A counter absent before was created lazily since (TGI creates its failure counter at
+   * the first failure), so it counted from 0; a counter that went down was reset, and what it shows
+   * now is all new (Prometheus' rule).
+   */
+  public OptionalDouble increaseSince(MetricSnapshot earlier, String name) {
+    OptionalDouble now = counter(name);
+    if (now.isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    double d = now.getAsDouble() - earlier.counter(name).orElse(0);
+    return OptionalDouble.of(d >= 0 ? d : now.getAsDouble());
+  }
+
   public OptionalDouble gauge(String name) {
     Double v = gauges.get(name);
     return v == null ? OptionalDouble.empty() : OptionalDouble.of(v);

@@ -82,7 +82,7 @@ final class SampledWindow {
         MetricSnapshot a = snapshots.get(i);
         MetricSnapshot b = snapshots.get(i + 1);
         double dt = (b.nanos() - a.nanos()) / 1e9;
-        OptionalDouble d = Measurer.increase(a, b, counter);
+        OptionalDouble d = b.increaseSince(a, counter);
         if (dt > 0 && d.isPresent()) {
           out.add(d.getAsDouble() / dt);
         }
