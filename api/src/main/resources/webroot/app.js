@@ -104,6 +104,7 @@ async function campaignsPage() {
         <th>Strategy</th><th>Started by</th><th>Created</th><th></th></tr></thead>
         <tbody></tbody></table></div>
       <p id="campaigns-empty" class="muted" hidden>No campaigns yet.</p>
+      <p><button id="campaigns-older" type="button" hidden>Show older campaigns</button></p>
     </section>`;
   campaignForm(document.getElementById('new-campaign'), runtimes);
   const refresh = debounce(loadCampaigns, 500);
@@ -130,22 +131,31 @@ function debounce(fn, ms) {
   };
 }
 
+/** How many campaigns the list shows (the newest); "Show older" adds a page, up to the API's 1000. */
+let campaignsShown = 100;
+
 async function loadCampaigns() {
-  const { campaigns } = await get('/api/v1/campaigns');
+  const { campaigns, nextBefore } = await get('/api/v1/campaigns?limit=' + campaignsShown);
   const body = document.querySelector('#campaigns-table tbody');
   if (!body) return;
   document.getElementById('campaigns-empty').hidden = campaigns.length > 0;
+  const older = document.getElementById('campaigns-older');
+  older.hidden = nextBefore === undefined || campaignsShown >= 1000;
+  older.onclick = () => {
+    campaignsShown = Math.min(1000, campaignsShown + 100);
+    loadCampaigns().catch((e) => notice(errorText(e)));
+  };
   body.innerHTML = campaigns
     .map((c) => {
       const p = c.progress;
       const best = c.bestTrial ? fmt(c.bestTrial.objectiveValue) : '–';
       return `<tr data-campaign-id="${esc(c.id)}" data-status="${esc(c.status)}">
-        <td data-label="Name"><a href="#/campaigns/${encodeURIComponent(c.id)}">${esc(c.spec.name)}</a></td>
+        <td data-label="Name"><a href="#/campaigns/${encodeURIComponent(c.id)}">${esc(c.name)}</a></td>
         <td data-label="Status">${statusBadge(c.status)}</td>
         <td data-label="Progress" class="trials-finished" data-finished="${p.trialsFinished}">${progressBar(p.trialsFinished, p.maxTrials)}</td>
-        <td data-label="Best">${best} <span class="muted">${esc(c.spec.objective.metric)}</span></td>
-        <td data-label="Runtime">${esc(c.spec.runtime)}</td>
-        <td data-label="Strategy">${esc(c.spec.strategy.type)}</td>
+        <td data-label="Best">${best} <span class="muted">${esc(c.objective.metric)}</span></td>
+        <td data-label="Runtime">${esc(c.runtime)}</td>
+        <td data-label="Strategy">${esc(c.strategy)}</td>
         <td data-label="Started by">${esc(c.startedBy)}</td>
         <td data-label="Created">${when(c.createdAt)}</td>
         <td class="actions">${campaignActions(c)}</td></tr>`;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infertune.store.json.WireFormat;
+import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.store.TrialStore;
@@ -13,6 +14,7 @@ import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
 import io.infertune.tuner.trial.Trial;
 import io.infertune.tuner.trial.TrialStatus;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -20,11 +22,10 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,12 @@ public final class ApiVerticle extends VerticleBase {
   /** Largest request body accepted, in bytes. */
   static final long MAX_BODY_BYTES = 256 * 1024;
 
+  /** How long a kept listing may be served without this process seeing a change (see above). */
+  static final Duration LISTING_MAX_AGE = Duration.ofSeconds(1);
+
+  /** Characters of listings kept, all together (about twice as many bytes of heap). */
+  static final long LISTING_CACHE_CHARS = 8L << 20;
+
   private final ServiceConfig config;
   private final TrialStore store;
   private final RuntimeRegistry runtimes;
@@ -51,6 +58,7 @@ public final class ApiVerticle extends VerticleBase {
   private final DriftWatcher drift;
   private final ApiSecurity security;
   private final CampaignEvents events;
+  private final CampaignListings listings;
   private final ObjectMapper mapper = WireFormat.mapper();
   private HttpServer server;
   private Router router;
@@ -78,6 +86,27 @@ public final class ApiVerticle extends VerticleBase {
     this.drift = drift;
     this.security = security;
     this.events = events;
+    // A listing is kept until this process writes to the store or a campaign starts or ends here;
+    // writes by other nodes sharing a PostgreSQL database show within LISTING_MAX_AGE.
+    ListingCache cache =
+        new ListingCache(
+            () ->
+                store.changeCount().isPresent()
+                    ? Optional.of(
+                        List.of(store.changeCount().getAsLong(), campaigns.activeCampaignIds()))
+                    : Optional.empty(),
+            Ticker.system(),
+            LISTING_MAX_AGE,
+            LISTING_CACHE_CHARS);
+    FunctionCounter.builder("infertune.listing.cache.requests", cache, c -> c.hitsAndMisses()[0])
+        .description("Listings (campaigns, trial pages) answered from a kept body, or built")
+        .tag("result", "hit")
+        .register(registry);
+    FunctionCounter.builder("infertune.listing.cache.requests", cache, c -> c.hitsAndMisses()[1])
+        .description("Listings (campaigns, trial pages) answered from a kept body, or built")
+        .tag("result", "miss")
+        .register(registry);
+    this.listings = new CampaignListings(store, campaigns::isActive, cache);
   }
 
   @Override
@@ -94,9 +123,8 @@ public final class ApiVerticle extends VerticleBase {
     router.get("/api/v1/runtimes").handler(this::listRuntimes);
     router.get("/api/v1/runtimes/:id").handler(this::getRuntime);
     router.post("/api/v1/campaigns").blockingHandler(this::createCampaign, false);
-    router.get("/api/v1/campaigns").blockingHandler(this::listCampaigns, false);
+    listings.mount(router);
     router.get("/api/v1/campaigns/:id").blockingHandler(this::getCampaign, false);
-    router.get("/api/v1/campaigns/:id/trials").blockingHandler(this::listTrials, false);
     router.post("/api/v1/campaigns/:id/stop").blockingHandler(this::stopCampaign, false);
     router.post("/api/v1/campaigns/:id/resume").blockingHandler(this::resumeCampaign, false);
     new StudyRoutes(studies, this::readBody).mount(router);
@@ -183,31 +211,9 @@ public final class ApiVerticle extends VerticleBase {
     json(ctx, 201, campaignJson(c));
   }
 
-  private void listCampaigns(RoutingContext ctx) {
-    ArrayNode a = mapper.createArrayNode();
-    List<Campaign> all = store.campaigns();
-    // Two store calls for the whole listing, not two per campaign.
-    Map<String, Map<TrialStatus, Long>> counts =
-        store.trialCounts(all.stream().map(Campaign::id).toList());
-    Map<String, Trial> best =
-        store.bestTrials(
-            all.stream().collect(Collectors.toMap(Campaign::id, c -> c.spec().objective())));
-    for (Campaign c : all) {
-      a.add(
-          campaignJson(
-              c, counts.getOrDefault(c.id(), Map.of()), Optional.ofNullable(best.get(c.id()))));
-    }
-    json(ctx, 200, mapper.createObjectNode().set("campaigns", a));
-  }
-
   private void getCampaign(RoutingContext ctx) {
     Campaign c = campaign(ctx);
     json(ctx, 200, campaignJson(c));
-  }
-
-  private void listTrials(RoutingContext ctx) {
-    Campaign c = campaign(ctx);
-    json(ctx, 200, TrialPages.page(ctx, store, c.id()));
   }
 
   private void stopCampaign(RoutingContext ctx) {
@@ -247,21 +253,7 @@ public final class ApiVerticle extends VerticleBase {
 
   private ObjectNode campaignJson(Campaign c, Map<TrialStatus, Long> counts, Optional<Trial> best) {
     ObjectNode o = WireFormat.writeCampaign(c);
-    ObjectNode progress = o.putObject("progress");
-    long finished =
-        counts.entrySet().stream()
-            .filter(e -> e.getKey().isFinal())
-            .mapToLong(Map.Entry::getValue)
-            .sum();
-    progress.put("trialsFinished", finished);
-    progress.put("maxTrials", c.spec().budget().maxTrials());
-    progress.put("active", campaigns.isActive(c.id()));
-    for (TrialStatus s : TrialStatus.values()) {
-      long n = counts.getOrDefault(s, 0L);
-      if (n > 0) {
-        progress.put(s.name().toLowerCase(Locale.ROOT), n);
-      }
-    }
+    o.set("progress", CampaignListings.progress(c, counts, campaigns.isActive(c.id())));
     best.ifPresent(b -> o.set("bestTrial", WireFormat.writeTrial(b)));
     return o;
   }

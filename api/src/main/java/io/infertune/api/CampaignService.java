@@ -359,6 +359,13 @@ public final class CampaignService implements AutoCloseable {
     return activeByRuntime.values().stream().anyMatch(a -> a.campaignId().equals(campaignId));
   }
 
+  /** The ids of the campaigns running now (a snapshot). */
+  public java.util.Set<String> activeCampaignIds() {
+    return activeByRuntime.values().stream()
+        .map(Active::campaignId)
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+  }
+
   public int activeCount() {
     return activeByRuntime.size();
   }

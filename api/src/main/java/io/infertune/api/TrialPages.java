@@ -51,7 +51,7 @@ final class TrialPages {
     return body;
   }
 
-  private static Optional<Integer> intParam(RoutingContext ctx, String name, int min, int max) {
+  static Optional<Integer> intParam(RoutingContext ctx, String name, int min, int max) {
     List<String> values = ctx.queryParam(name);
     if (values.isEmpty()) {
       return Optional.empty();

@@ -54,6 +54,27 @@ class CampaignListingsTest {
       store.saveTrial(trial("a", n));
     }
     store.saveTrial(trial("b", 0));
+    // Seven more for paging, one a second after the other, on two runtimes, two of them running.
+    for (int i = 0; i < 7; i++) {
+      CampaignSpec s = i % 3 == 0 ? onRuntime(spec, "elsewhere") : spec;
+      Campaign c = Campaign.created("p" + i, s, "test", T0.plusSeconds(10 + i));
+      store.createCampaign(i % 4 == 1 ? c.withStatus(CampaignStatus.RUNNING) : c);
+    }
+  }
+
+  private static CampaignSpec onRuntime(CampaignSpec s, String runtime) {
+    return new CampaignSpec(
+        s.name(),
+        runtime,
+        s.space(),
+        s.objective(),
+        s.constraints(),
+        s.strategy(),
+        s.budget(),
+        s.measurement(),
+        s.workload(),
+        s.promotion(),
+        s.live());
   }
 
   @AfterAll
@@ -147,6 +168,108 @@ class CampaignListingsTest {
     assertThat(r.status()).as(r.body()).isEqualTo(400);
     assertThat(r.json().get("field").asText("") + " " + r.json().get("error").asText())
         .contains(field);
+  }
+
+  @Test
+  void theListingHoldsSummariesWithoutSpecs() throws Exception {
+    JsonNode a = campaignJson("a");
+    Campaign stored = service.store().campaign("a").orElseThrow();
+    assertThat(a.has("spec")).isFalse();
+    assertThat(a.get("name").asText()).isEqualTo(stored.spec().name());
+    assertThat(a.get("runtime").asText()).isEqualTo("embedded");
+    assertThat(a.get("strategy").asText()).isEqualTo(stored.spec().strategy().type());
+    assertThat(a.at("/objective/metric").asText()).isEqualTo(stored.spec().objective().metric());
+    assertThat(a.get("status").asText()).isEqualTo("completed");
+    assertThat(a.get("message").asText()).isEqualTo("done");
+    // The best trial's number, value and configuration, not its whole measurement.
+    assertThat(a.at("/bestTrial/configuration/batch_size").asInt()).isEqualTo(8);
+    assertThat(a.at("/bestTrial/objectiveValue").isNumber()).isTrue();
+    assertThat(a.get("bestTrial").has("measurement")).isFalse();
+  }
+
+  @Test
+  void campaignPagesFollowNextBeforeToTheOldestWithoutGapsOrRepeats() throws Exception {
+    List<String> expected = service.store().campaigns().stream().map(Campaign::id).toList();
+    List<String> seen = new ArrayList<>();
+    String next = "/api/v1/campaigns?limit=3";
+    while (next != null) {
+      JsonNode page = http.get(next).json();
+      assertThat(page.get("campaigns").size()).isBetween(1, 3);
+      page.get("campaigns").forEach(c -> seen.add(c.get("id").asText()));
+      next =
+          page.has("nextBefore")
+              ? "/api/v1/campaigns?limit=3&before=" + page.get("nextBefore").asText()
+              : null;
+    }
+    assertThat(seen).containsExactlyElementsOf(expected);
+    assertThat(seen.subList(0, 3)).containsExactly("p6", "p5", "p4");
+  }
+
+  @Test
+  void campaignsFilterByStatusAndRuntime() throws Exception {
+    assertThat(ids("/api/v1/campaigns?runtime=elsewhere")).containsExactly("p6", "p3", "p0");
+    assertThat(ids("/api/v1/campaigns?status=running")).containsExactly("p5", "p1");
+    assertThat(ids("/api/v1/campaigns?status=running&runtime=elsewhere")).isEmpty();
+    assertThat(ids("/api/v1/campaigns?runtime=elsewhere&limit=1&before=p6")).containsExactly("p3");
+    assertThat(ids("/api/v1/campaigns?runtime=nowhere")).isEmpty();
+  }
+
+  private static List<String> ids(String path) throws Exception {
+    HttpJson.Response r = http.get(path);
+    assertThat(r.status()).as(r.body()).isEqualTo(200);
+    List<String> out = new ArrayList<>();
+    r.json().get("campaigns").forEach(c -> out.add(c.get("id").asText()));
+    return out;
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "limit=0, limit",
+    "limit=1001, limit",
+    "limit=x, limit",
+    "status=done, status",
+    "status=, status",
+    "before=nope, before",
+    "runtime=, runtime"
+  })
+  void badCampaignListingParametersAreRefusedByName(String query, String field) throws Exception {
+    HttpJson.Response r = http.get("/api/v1/campaigns?" + query);
+    assertThat(r.status()).as(r.body()).isEqualTo(400);
+    assertThat(r.json().get("field").asText()).isEqualTo(field);
+  }
+
+  @Test
+  void aKeptListingIsServedUntilTheStoreChangesAndRevalidatesByETag() throws Exception {
+    double hitsBefore = cacheRequests("hit");
+    HttpJson.Response first = http.get("/api/v1/campaigns?limit=5");
+    String etag = first.raw().headers().firstValue("etag").orElseThrow();
+    HttpJson.Response again = http.get("/api/v1/campaigns?limit=5");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.raw().headers().firstValue("etag")).contains(etag);
+    HttpJson.Response unchanged = http.get("/api/v1/campaigns?limit=5", "if-none-match", etag);
+    assertThat(unchanged.status()).isEqualTo(304);
+    assertThat(unchanged.body()).isEmpty();
+    assertThat(cacheRequests("hit")).isGreaterThanOrEqualTo(hitsBefore + 2);
+
+    // A write through the store shows at the very next read, with a new ETag.
+    service.store().saveTrial(trial("p4", 0));
+    HttpJson.Response changed = http.get("/api/v1/campaigns?limit=5", "if-none-match", etag);
+    assertThat(changed.status()).isEqualTo(200);
+    assertThat(changed.raw().headers().firstValue("etag")).isPresent().get().isNotEqualTo(etag);
+    JsonNode p4 = changed.json().get("campaigns").get(2);
+    assertThat(p4.get("id").asText()).isEqualTo("p4");
+    assertThat(p4.at("/progress/trialsFinished").asInt()).isEqualTo(1);
+    assertThat(http.get("/api/v1/campaigns/p4/trials").json().get("trials")).hasSize(1);
+  }
+
+  private static double cacheRequests(String result) throws Exception {
+    for (String line : http.get("/metrics").body().split("\n")) {
+      if (line.startsWith("infertune_listing_cache_requests_total{")
+          && line.contains("result=\"" + result + "\"")) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no listing cache counter for " + result);
   }
 
   private static List<Integer> numbers(JsonNode body) {

@@ -151,6 +151,11 @@ class CliCommandsTest {
     assertThat(out.toString())
         .contains("STATUS")
         .containsPattern(id + "\\s+completed\\s+3/3\\s+throughput_rps");
+    out.getBuffer().setLength(0);
+    assertThat(cli("campaign", "list", "--status", "running")).isZero();
+    assertThat(out.toString()).contains("STATUS").doesNotContain(id);
+    assertThat(cli("campaign", "list", "--status", "done"))
+        .isEqualTo(1); // refused by the service: 400 naming status
 
     out.getBuffer().setLength(0);
     assertThat(cli("campaign", "show", id)).isZero();

@@ -34,6 +34,11 @@ final class HttpJson {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
+  /** A GET with one request header. */
+  Response get(String path, String header, String value) throws IOException, InterruptedException {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).header(header, value).GET());
+  }
+
   Response post(String path, String body) throws IOException, InterruptedException {
     return send(
         HttpRequest.newBuilder(URI.create(base + path))

@@ -13,6 +13,7 @@ import static io.infertune.store.Jdbc.wire;
 import io.infertune.store.json.WireFormat;
 import io.infertune.tuner.measure.MetricSummary;
 import io.infertune.tuner.objective.Objective;
+import io.infertune.tuner.store.CampaignQuery;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Campaign;
 import io.infertune.tuner.trial.CampaignSpec;
@@ -31,9 +32,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /**
@@ -82,6 +86,9 @@ public final class JdbcTrialStore implements TrialStore {
       "id, runtime_id, campaign_id, before_json, after_json, cause, evidence, at";
 
   private final Jdbc db;
+
+  /** Writes this store made ({@link #changeCount}), counted once each has committed. */
+  private final AtomicLong changes = new AtomicLong();
 
   /**
    * A store over {@code dataSource}, whose schema is first migrated to this version's. The caller
@@ -141,6 +148,7 @@ public final class JdbcTrialStore implements TrialStore {
           }
           return null;
         });
+    changes.incrementAndGet();
   }
 
   @Override
@@ -162,6 +170,7 @@ public final class JdbcTrialStore implements TrialStore {
           }
           return null;
         });
+    changes.incrementAndGet();
   }
 
   @Override
@@ -198,6 +207,69 @@ public final class JdbcTrialStore implements TrialStore {
             return out;
           }
         });
+  }
+
+  /** One page in SQL, by the (created_at) index, with the cursor's instant read first. */
+  @Override
+  public List<Campaign> campaignsPage(CampaignQuery query) {
+    Objects.requireNonNull(query, "query");
+    return withConnection(
+        "list a page of campaigns",
+        con -> {
+          StringBuilder sql =
+              new StringBuilder("SELECT " + CAMPAIGN_COLUMNS + " FROM campaigns WHERE 1 = 1");
+          List<Object> args = new ArrayList<>();
+          if (query.before().isPresent()) {
+            String id = query.before().get();
+            Object createdAt = cursorInstant(con, id);
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            args.add(createdAt);
+            args.add(createdAt);
+            args.add(id);
+          }
+          query
+              .status()
+              .ifPresent(
+                  st -> {
+                    sql.append(" AND status = ?");
+                    args.add(wire(st));
+                  });
+          query
+              .runtimeId()
+              .ifPresent(
+                  r -> {
+                    sql.append(" AND runtime_id = ?");
+                    args.add(r);
+                  });
+          sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+          args.add(query.limit());
+          try (PreparedStatement ps = con.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+              ps.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              List<Campaign> out = new ArrayList<>();
+              while (rs.next()) {
+                out.add(campaignAt(rs));
+              }
+              return out;
+            }
+          }
+        });
+  }
+
+  /** The creation instant of the cursor's campaign, as the database holds it. */
+  private static Object cursorInstant(Connection con, String id) throws SQLException {
+    try (PreparedStatement ps =
+        con.prepareStatement("SELECT created_at FROM campaigns WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new NoSuchElementException("no campaign '" + id + "'");
+        }
+        return rs.getObject(1);
+      }
+    }
   }
 
   private static void bindCampaignFields(PreparedStatement ps, int first, Campaign c)
@@ -245,6 +317,7 @@ public final class JdbcTrialStore implements TrialStore {
               saveIn(con, t);
               return null;
             });
+        changes.incrementAndGet();
         return;
       } catch (StoreException e) {
         // Two first saves of one trial: the loser's insert fails on the primary key once the
@@ -434,6 +507,12 @@ public final class JdbcTrialStore implements TrialStore {
           }
           return null;
         });
+    changes.incrementAndGet();
+  }
+
+  @Override
+  public OptionalLong changeCount() {
+    return OptionalLong.of(changes.get());
   }
 
   @Override

@@ -111,34 +111,67 @@ public final class CampaignCommand {
 
   @Command(
       name = "list",
-      description = "List the campaigns, newest first.",
+      description = "List the campaigns, newest first, a page at a time.",
       mixinStandardHelpOptions = true)
   static final class ListCampaigns extends ClientCommand {
     @Option(names = "--json", description = "Print the service's JSON instead of a table.")
     boolean json;
 
+    @Option(
+        names = "--limit",
+        description = "How many campaigns at most, 1-1000 (default: ${DEFAULT-VALUE}).")
+    int limit = 100;
+
+    @Option(
+        names = "--before",
+        paramLabel = "ID",
+        description = "Only campaigns created before this one (the next page of a listing).")
+    String before;
+
+    @Option(
+        names = "--status",
+        description =
+            "Only campaigns with this status: pending, running, completed, stopped, failed.")
+    String status;
+
+    @Option(names = "--runtime", paramLabel = "ID", description = "Only campaigns on this runtime.")
+    String runtime;
+
     @Override
     int run(ServiceClient client) throws ServiceException, InterruptedException {
-      JsonNode all = client.get(CAMPAIGNS);
+      StringBuilder query = new StringBuilder("?limit=").append(limit);
+      if (before != null) {
+        query.append("&before=").append(segment(before));
+      }
+      if (status != null) {
+        query.append("&status=").append(segment(status));
+      }
+      if (runtime != null) {
+        query.append("&runtime=").append(segment(runtime));
+      }
+      JsonNode page = client.get(CAMPAIGNS + query);
       if (json) {
-        printJson(all);
+        printJson(page);
         return ExitCodes.OK;
       }
       Table t =
           new Table(
               "ID", "STATUS", "TRIALS", "BEST", "RUNTIME", "STRATEGY", "STARTED BY", "CREATED");
-      for (JsonNode c : all.path("campaigns")) {
+      for (JsonNode c : page.path("campaigns")) {
         t.row(
             c.path("id").asText(),
             CampaignViews.status(c),
             CampaignViews.progress(c),
             CampaignViews.best(c),
-            c.path("spec").path("runtime").asText(),
-            c.path("spec").path("strategy").path("type").asText(),
+            c.path("runtime").asText(),
+            c.path("strategy").asText(),
             c.path("startedBy").asText(),
             c.path("createdAt").asText());
       }
       t.print(out());
+      if (page.has("nextBefore")) {
+        out().println("(older campaigns: --before " + page.get("nextBefore").asText() + ")");
+      }
       return ExitCodes.OK;
     }
   }

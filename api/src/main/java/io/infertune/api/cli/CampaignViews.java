@@ -35,7 +35,12 @@ final class CampaignViews {
     if (!best.isObject() || best.path("objectiveValue").isMissingNode()) {
       return "-";
     }
-    return campaign.path("spec").path("objective").path("metric").asText("objective")
+    // A summary (listing) has the objective at the top, a whole campaign in its spec.
+    JsonNode objective =
+        campaign.has("objective")
+            ? campaign.path("objective")
+            : campaign.path("spec").path("objective");
+    return objective.path("metric").asText("objective")
         + " "
         + number(best.get("objectiveValue"))
         + " (trial "

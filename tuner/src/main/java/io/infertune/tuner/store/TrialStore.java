@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The record of every campaign, trial and deployment.
@@ -34,6 +35,40 @@ public interface TrialStore extends AutoCloseable {
 
   /** All campaigns, newest first. */
   List<Campaign> campaigns();
+
+  /**
+   * A page of campaigns, as {@code query} says ({@link CampaignQuery#NEWEST_FIRST}). A store should
+   * select the page in its query, without reading every campaign.
+   *
+   * @throws java.util.NoSuchElementException when {@code query.before()} names no campaign
+   */
+  default List<Campaign> campaignsPage(CampaignQuery query) {
+    List<Campaign> all = campaigns().stream().sorted(CampaignQuery.NEWEST_FIRST).toList();
+    Optional<Campaign> cursor =
+        query
+            .before()
+            .map(
+                id ->
+                    campaign(id)
+                        .orElseThrow(
+                            () ->
+                                new java.util.NoSuchElementException("no campaign '" + id + "'")));
+    return all.stream()
+        .filter(c -> cursor.isEmpty() || CampaignQuery.NEWEST_FIRST.compare(c, cursor.get()) > 0)
+        .filter(query::matches)
+        .limit(query.limit())
+        .toList();
+  }
+
+  /**
+   * A number that grows whenever this store has written something (a campaign, a trial or a
+   * deployment), for caches of what it reads: a read that follows a change of the number may see
+   * different data. Writes by other processes sharing the database are not counted. Empty when the
+   * store does not count.
+   */
+  default OptionalLong changeCount() {
+    return OptionalLong.empty();
+  }
 
   /**
    * Saves a trial by id. Saving a final trial over a RUNNING one replaces it; saving over a final

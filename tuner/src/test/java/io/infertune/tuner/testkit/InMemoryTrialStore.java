@@ -10,18 +10,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** A {@link TrialStore} in memory, for tests of the orchestration. Thread-safe (synchronized). */
 public final class InMemoryTrialStore implements TrialStore {
   private final Map<String, Campaign> campaigns = new LinkedHashMap<>();
   private final Map<String, Trial> trials = new LinkedHashMap<>();
   private final List<Deployment> deployments = new ArrayList<>();
+  private long changes;
 
   @Override
   public synchronized void createCampaign(Campaign campaign) {
     if (campaigns.putIfAbsent(campaign.id(), campaign) != null) {
       throw new IllegalStateException("campaign " + campaign.id() + " exists");
     }
+    changes++;
   }
 
   @Override
@@ -30,6 +33,7 @@ public final class InMemoryTrialStore implements TrialStore {
       throw new IllegalStateException("no campaign " + campaign.id());
     }
     campaigns.put(campaign.id(), campaign);
+    changes++;
   }
 
   @Override
@@ -51,6 +55,7 @@ public final class InMemoryTrialStore implements TrialStore {
       throw new IllegalStateException("trial " + trial.id() + " is final");
     }
     trials.put(trial.id(), trial);
+    changes++;
   }
 
   @Override
@@ -69,6 +74,12 @@ public final class InMemoryTrialStore implements TrialStore {
   @Override
   public synchronized void recordDeployment(Deployment deployment) {
     deployments.add(deployment);
+    changes++;
+  }
+
+  @Override
+  public synchronized OptionalLong changeCount() {
+    return OptionalLong.of(changes);
   }
 
   @Override

@@ -13,6 +13,7 @@ import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Configuration;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.space.SearchSpace;
+import io.infertune.tuner.store.CampaignQuery;
 import io.infertune.tuner.store.TrialStore;
 import io.infertune.tuner.trial.Budget;
 import io.infertune.tuner.trial.Campaign;
@@ -114,6 +115,125 @@ public abstract class TrialStoreContract {
     store.createCampaign(Campaign.created("a", spec(), "operator", T0));
     store.createCampaign(Campaign.created("b", spec(), "schedule", T0.plusSeconds(5)));
     assertThat(store.campaigns()).extracting(Campaign::id).containsExactly("b", "a");
+  }
+
+  @Test
+  void campaignPagesFollowTheCursorAndTheFilters() {
+    CampaignSpec s = spec();
+    CampaignSpec elsewhere =
+        new CampaignSpec(
+            s.name(),
+            "other",
+            s.space(),
+            s.objective(),
+            s.constraints(),
+            s.strategy(),
+            s.budget(),
+            s.measurement(),
+            s.workload(),
+            s.promotion(),
+            s.live());
+    // Seven campaigns; "c2" and "c3" were created at the same instant (the id breaks the tie).
+    store.createCampaign(Campaign.created("c0", s, "operator", T0));
+    store.createCampaign(Campaign.created("c1", elsewhere, "operator", T0.plusSeconds(1)));
+    store.createCampaign(Campaign.created("c2", s, "operator", T0.plusSeconds(2)));
+    store.createCampaign(Campaign.created("c3", s, "operator", T0.plusSeconds(2)));
+    store.createCampaign(Campaign.created("c4", elsewhere, "operator", T0.plusSeconds(4)));
+    store.createCampaign(Campaign.created("c5", s, "operator", T0.plusSeconds(5)));
+    store.createCampaign(Campaign.created("c6", s, "operator", T0.plusSeconds(6)));
+    store.updateCampaign(store.campaign("c3").orElseThrow().withStatus(CampaignStatus.RUNNING));
+
+    assertThat(store.campaignsPage(CampaignQuery.newest(3)))
+        .extracting(Campaign::id)
+        .containsExactly("c6", "c5", "c4");
+    assertThat(store.campaignsPage(query(3, "c4", null, null)))
+        .extracting(Campaign::id)
+        .containsExactly("c3", "c2", "c1");
+    assertThat(store.campaignsPage(query(3, "c1", null, null)))
+        .extracting(Campaign::id)
+        .containsExactly("c0");
+    assertThat(store.campaignsPage(query(3, "c0", null, null))).isEmpty();
+    assertThat(store.campaignsPage(CampaignQuery.newest(1000)))
+        .extracting(Campaign::id)
+        .containsExactly("c6", "c5", "c4", "c3", "c2", "c1", "c0");
+    // Filters, alone and with the cursor (which may name a campaign the filter leaves out).
+    assertThat(store.campaignsPage(query(10, null, null, "other")))
+        .extracting(Campaign::id)
+        .containsExactly("c4", "c1");
+    assertThat(store.campaignsPage(query(10, "c5", null, "other")))
+        .extracting(Campaign::id)
+        .containsExactly("c4", "c1");
+    assertThat(store.campaignsPage(query(10, null, CampaignStatus.RUNNING, null)))
+        .extracting(Campaign::id)
+        .containsExactly("c3");
+    assertThat(store.campaignsPage(query(10, "c3", CampaignStatus.PENDING, "embedded")))
+        .extracting(Campaign::id)
+        .containsExactly("c2", "c0");
+    assertThat(store.campaignsPage(query(10, null, CampaignStatus.FAILED, null))).isEmpty();
+    // A page holds the same records as a read by id.
+    assertThat(store.campaignsPage(query(1, "c4", null, null)))
+        .containsExactly(store.campaign("c3").orElseThrow());
+    assertThatThrownBy(() -> store.campaignsPage(query(3, "nope", null, null)))
+        .isInstanceOf(java.util.NoSuchElementException.class)
+        .hasMessageContaining("nope");
+  }
+
+  private static CampaignQuery query(
+      int limit, String before, CampaignStatus status, String runtimeId) {
+    return new CampaignQuery(
+        limit,
+        Optional.ofNullable(before),
+        Optional.ofNullable(status),
+        Optional.ofNullable(runtimeId));
+  }
+
+  @Test
+  void theChangeCountGrowsWithEveryWriteAndOnlyThen() {
+    java.util.OptionalLong start = store.changeCount();
+    if (start.isEmpty()) {
+      return; // this store does not count; nothing may rely on it
+    }
+    java.util.function.LongSupplier count = () -> store.changeCount().getAsLong();
+    long before = count.getAsLong();
+    Campaign c = Campaign.created("c", spec(), "operator", T0);
+    store.createCampaign(c);
+    long created = count.getAsLong();
+    assertThat(created).isGreaterThan(before);
+    store.campaigns();
+    store.campaign("c");
+    store.campaignsPage(CampaignQuery.newest(10));
+    assertThat(count.getAsLong()).as("reads change nothing").isEqualTo(created);
+    store.updateCampaign(c.withStatus(CampaignStatus.RUNNING));
+    long updated = count.getAsLong();
+    assertThat(updated).isGreaterThan(created);
+    Trial running =
+        Trial.running(
+            "c",
+            0,
+            Configuration.of("batch_size", 8, "quantization", "int8", "timeout", 2.5),
+            true,
+            T0);
+    store.saveTrial(running);
+    long saved = count.getAsLong();
+    assertThat(saved).isGreaterThan(updated);
+    store.trials("c");
+    store.trialCounts("c");
+    store.trialsPage("c", 5, java.util.OptionalInt.empty());
+    assertThat(count.getAsLong()).isEqualTo(saved);
+    store.saveTrial(measuredTrial("c", 0));
+    long finished = count.getAsLong();
+    assertThat(finished).isGreaterThan(saved);
+    store.recordDeployment(
+        new Deployment(
+            "d1",
+            "embedded",
+            Optional.of("c"),
+            Configuration.of("batch_size", 1),
+            Configuration.of("batch_size", 8),
+            "campaign:c",
+            "evidence",
+            T0));
+    assertThat(count.getAsLong()).isGreaterThan(finished);
   }
 
   @Test
