@@ -129,7 +129,8 @@ public final class Infertune implements AutoCloseable {
             List.of(tuningMetrics, DeploymentMetrics.on(registry), events),
             () -> UUID.randomUUID().toString(),
             Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("campaign-", 0).factory()));
-    campaigns.measureHostCpu(HostCpu.linux());
+    // The API's threads take CPU from an embedded runtime as other processes would: counted apart.
+    campaigns.measureHostCpu(HostCpu.linux(Infertune::isApiThread));
     List<String> interrupted = campaigns.recoverInterrupted();
     restoreDeployments();
     if (config.resumeInterrupted()) {
@@ -187,6 +188,15 @@ public final class Infertune implements AutoCloseable {
     long driftMillis = DriftWatcher.Settings.DEFAULT.interval().toMillis();
     driftTimer.scheduleWithFixedDelay(
         this::tickDrift, driftMillis, driftMillis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Whether a thread of this process, by its name as Linux keeps it (15 characters at most), serves
+   * the API: Vert.x's event loops, workers and acceptor ({@code vert.x-...}); no runtime or load
+   * generator of a campaign runs on Vert.x.
+   */
+  static boolean isApiThread(String linuxThreadName) {
+    return linuxThreadName.startsWith("vert.x-");
   }
 
   private void tickDrift() {

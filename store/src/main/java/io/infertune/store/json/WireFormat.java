@@ -91,7 +91,7 @@ import java.util.OptionalDouble;
  * Measurement   {"windowSeconds", "metrics": {name: {"mean", "p50", "p95", "p99", "count",
  *                                                     "ci"?: {"low", "high", "level"}}},
  *                "report"?: {"metric", "ci"?, "warmupSeconds", "warmupSettled", "othersCpuShare"?,
- *                            "end": "converged|max_window|stopped"}}
+ *                            "serviceCpuShare"?, "end": "converged|max_window|stopped"}}
  * Trial         {"id", "campaignId", "number", "configuration", "status", "baseline",
  *                "objectiveValue"?, "reason"?, "startedAt", "finishedAt"?, "measurement"?}
  * Campaign      {"id", "spec", "status", "startedBy", "createdAt", "finishedAt"?,
@@ -788,6 +788,7 @@ public final class WireFormat {
     n.put("warmupSettled", r.warmupSettled());
     n.put("end", r.end().name().toLowerCase(Locale.ROOT));
     r.othersCpuShare().ifPresent(s -> n.put("othersCpuShare", s));
+    r.serviceCpuShare().ifPresent(s -> n.put("serviceCpuShare", s));
     return n;
   }
 
@@ -799,12 +800,15 @@ public final class WireFormat {
     boolean settled = c.get("warmupSettled").bool();
     WindowReport.End end = c.get("end").oneOf(WindowReport.End.class);
     Optional<Double> others = c.optional("othersCpuShare").map(Cursor::doubleValue);
+    Optional<Double> service = c.optional("serviceCpuShare").map(Cursor::doubleValue);
     return c.build(
-        () -> new WindowReport(metric, ci, warmup, settled, end, others),
+        () -> new WindowReport(metric, ci, warmup, settled, end, others, service),
         "warmup",
         "warmupSeconds",
         "othersCpuShare",
-        "othersCpuShare");
+        "othersCpuShare",
+        "serviceCpuShare",
+        "serviceCpuShare");
   }
 
   public static Measurement readMeasurement(JsonNode json) {

@@ -1,11 +1,13 @@
 package io.infertune.tuner.measure;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The CPU that other processes take on the machine that measures: on a shared machine the same
@@ -35,8 +37,16 @@ public interface HostCpu {
    * @param busySeconds CPU time all CPUs have spent busy since boot
    * @param cpus the machine's CPUs
    * @param ownSeconds CPU time of this process and its live descendants
+   * @param serviceSeconds CPU time of this process's threads that serve others than the measurement
+   *     (the service's API), part of {@code ownSeconds}; 0 where they are not told apart
    */
-  record Reading(long wallNanos, double busySeconds, int cpus, double ownSeconds) {}
+  record Reading(
+      long wallNanos, double busySeconds, int cpus, double ownSeconds, double serviceSeconds) {
+    /** A reading that does not tell the service's threads apart. */
+    public Reading(long wallNanos, double busySeconds, int cpus, double ownSeconds) {
+      this(wallNanos, busySeconds, cpus, ownSeconds, 0);
+    }
+  }
 
   /** A reading now; empty when the machine cannot be read. */
   Optional<Reading> read();
@@ -55,8 +65,33 @@ public interface HostCpu {
     return Optional.of(Math.max(0, Math.min(1, (busy - own) / (wall * b.cpus()))));
   }
 
-  /** {@code /proc/stat} where it can be read, else {@link #NONE}. */
+  /**
+   * The share of all CPUs (0 to 1) that this process's service threads used between {@code a} and
+   * {@code b}; empty when no wall time passed. A thread that ended in between takes its time with
+   * it, so the share is a lower bound.
+   */
+  static Optional<Double> serviceShare(Reading a, Reading b) {
+    double wall = (b.wallNanos() - a.wallNanos()) / 1e9;
+    if (!(wall > 0)) {
+      return Optional.empty();
+    }
+    double service = b.serviceSeconds() - a.serviceSeconds();
+    return Optional.of(Math.max(0, Math.min(1, service / (wall * b.cpus()))));
+  }
+
+  /** {@code /proc/stat} where it can be read, else {@link #NONE}; no service threads. */
   static HostCpu linux() {
+    return linux(name -> false);
+  }
+
+  /**
+   * {@code /proc/stat} where it can be read, else {@link #NONE}.
+   *
+   * @param serviceThread whether a thread of this process, by its name as Linux keeps it (at most
+   *     15 characters: {@code /proc/self/task/<tid>/comm}), serves others than the measurement: its
+   *     CPU time is then counted apart ({@link #serviceShare}) instead of as the measurement's
+   */
+  static HostCpu linux(Predicate<String> serviceThread) {
     Path stat = Path.of("/proc/stat");
     if (!Files.isReadable(stat)) {
       return NONE;
@@ -78,15 +113,51 @@ public interface HostCpu {
         for (ProcessHandle child : self.descendants().toList()) {
           own = own.plus(child.info().totalCpuDuration().orElse(Duration.ZERO));
         }
+        long serviceTicks = threadTicks(serviceThread);
         return Optional.of(
             new Reading(
                 System.nanoTime(),
                 (double) (total - idle) / TICKS_PER_SECOND,
                 Math.max(1, cpus),
-                own.toNanos() / 1e9));
+                own.toNanos() / 1e9,
+                (double) serviceTicks / TICKS_PER_SECOND));
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }
     };
+  }
+
+  /**
+   * The CPU time, in clock ticks, of this process's threads whose name {@code serviceThread}
+   * accepts, from {@code /proc/self/task/<tid>/stat} (user and system time, fields 14 and 15); 0
+   * when nothing is accepted or the threads cannot be read.
+   */
+  private static long threadTicks(Predicate<String> serviceThread) {
+    Path tasks = Path.of("/proc/self/task");
+    long ticks = 0;
+    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+      for (Path thread : threads) {
+        String stat;
+        try {
+          stat = Files.readString(thread.resolve("stat"));
+        } catch (IOException e) {
+          continue; // the thread ended meanwhile
+        }
+        // "tid (name) state ppid ...": the name may hold spaces and parentheses, so it ends at
+        // the last ')'; utime and stime are the 12th and 13th fields after it.
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open || !serviceThread.test(stat.substring(open + 1, close))) {
+          continue;
+        }
+        String[] f = stat.substring(close + 2).trim().split("\\s+");
+        if (f.length > 12) {
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+    return ticks;
   }
 }

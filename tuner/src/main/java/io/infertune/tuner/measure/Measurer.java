@@ -158,7 +158,8 @@ public final class Measurer {
                 Duration.ofNanos(Math.max(0, warmupNanos)),
                 settled,
                 end,
-                hostBefore.flatMap(a -> hostAfter.flatMap(b -> HostCpu.othersShare(a, b)))));
+                hostBefore.flatMap(a -> hostAfter.flatMap(b -> HostCpu.othersShare(a, b))),
+                hostBefore.flatMap(a -> hostAfter.flatMap(b -> HostCpu.serviceShare(a, b)))));
   }
 
   private boolean anyCompleted(SampledWindow window) {

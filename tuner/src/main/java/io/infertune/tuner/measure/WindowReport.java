@@ -19,6 +19,9 @@ import java.util.Optional;
  * @param othersCpuShare the share of all the machine's CPUs (0 to 1) that processes other than
  *     Infertune and its children used during the window ({@link HostCpu}); empty where it was not
  *     read
+ * @param serviceCpuShare the share of all the machine's CPUs (0 to 1) that Infertune's own threads
+ *     serving others than the measurement (its API) used during the window; empty where it was not
+ *     read
  */
 public record WindowReport(
     String metric,
@@ -26,12 +29,13 @@ public record WindowReport(
     Duration warmup,
     boolean warmupSettled,
     End end,
-    Optional<Double> othersCpuShare) {
+    Optional<Double> othersCpuShare,
+    Optional<Double> serviceCpuShare) {
 
   /**
-   * Above this share of the machine's CPUs taken by other processes a window is {@link #noisy()}:
-   * on the 2-core machines measured here, other work at this level moved a configuration's
-   * throughput by a fifth or more.
+   * Above this share of the machine's CPUs taken by other processes and the service's API together
+   * a window is {@link #noisy()}: on the 2-core machines measured here, other work at this level
+   * moved a configuration's throughput by a fifth or more.
    */
   public static final double NOISY_SHARE = 0.25;
 
@@ -42,7 +46,18 @@ public record WindowReport(
       Duration warmup,
       boolean warmupSettled,
       End end) {
-    this(metric, interval, warmup, warmupSettled, end, Optional.empty());
+    this(metric, interval, warmup, warmupSettled, end, Optional.empty(), Optional.empty());
+  }
+
+  /** A report with the share other processes took, and no reading of the service's own threads. */
+  public WindowReport(
+      String metric,
+      Optional<ConfidenceInterval> interval,
+      Duration warmup,
+      boolean warmupSettled,
+      End end,
+      Optional<Double> othersCpuShare) {
+    this(metric, interval, warmup, warmupSettled, end, othersCpuShare, Optional.empty());
   }
 
   public WindowReport {
@@ -53,18 +68,26 @@ public record WindowReport(
     if (warmup.isNegative()) {
       throw new IllegalArgumentException("warmup must not be negative");
     }
-    Objects.requireNonNull(othersCpuShare, "othersCpuShare");
-    othersCpuShare.ifPresent(
+    requireShare("othersCpuShare", othersCpuShare);
+    requireShare("serviceCpuShare", serviceCpuShare);
+  }
+
+  private static void requireShare(String name, Optional<Double> share) {
+    Objects.requireNonNull(share, name);
+    share.ifPresent(
         s -> {
           if (!(s >= 0 && s <= 1)) {
-            throw new IllegalArgumentException("othersCpuShare must be in [0, 1], got " + s);
+            throw new IllegalArgumentException(name + " must be in [0, 1], got " + s);
           }
         });
   }
 
-  /** Whether other processes took more than {@link #NOISY_SHARE} of the CPUs in the window. */
+  /**
+   * Whether other processes and the service's API together took more than {@link #NOISY_SHARE} of
+   * the CPUs in the window.
+   */
   public boolean noisy() {
-    return othersCpuShare.filter(s -> s > NOISY_SHARE).isPresent();
+    return othersCpuShare.orElse(0.0) + serviceCpuShare.orElse(0.0) > NOISY_SHARE;
   }
 
   /** Why a window ended. */

@@ -434,9 +434,10 @@ public final class CampaignRunner {
   }
 
   /**
-   * {@code trial} with a note when other processes took more than {@link WindowReport#NOISY_SHARE}
-   * of the machine's CPUs during its window: its value is less trustworthy than its interval says,
-   * since the interval sees the spread within the window, not how far the whole window was pushed.
+   * {@code trial} with a note when other processes and the service's API took more than {@link
+   * WindowReport#NOISY_SHARE} of the machine's CPUs during its window: its value is less
+   * trustworthy than its interval says, since the interval sees the spread within the window, not
+   * how far the whole window was pushed.
    */
   private static Trial flagNoisy(Trial trial, Measurement m) {
     return m.report()
@@ -446,8 +447,10 @@ public final class CampaignRunner {
                 trial.withNote(
                     String.format(
                         Locale.ROOT,
-                        "noisy window: other processes used %.0f %% of the machine's CPUs",
-                        100 * r.othersCpuShare().orElseThrow())))
+                        "noisy window: other processes used %.0f %% and this service's API %.0f %%"
+                            + " of the machine's CPUs",
+                        100 * r.othersCpuShare().orElse(0.0),
+                        100 * r.serviceCpuShare().orElse(0.0))))
         .orElse(trial);
   }
 

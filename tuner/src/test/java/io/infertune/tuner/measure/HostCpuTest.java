@@ -12,6 +12,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 class HostCpuTest {
@@ -25,6 +26,83 @@ class HostCpuTest {
     HostCpu.Reading ownMore = new HostCpu.Reading(4_000_000_000L, 101.0, 2, 13.0);
     assertThat(HostCpu.othersShare(a, ownMore)).contains(0.0);
     assertThat(HostCpu.othersShare(a, a)).isEmpty();
+  }
+
+  @Test
+  void theServiceShareIsItsThreadsTimeOverAllCpusAndCountsTowardsNoise() {
+    HostCpu.Reading a = new HostCpu.Reading(0, 100.0, 2, 10.0, 1.0);
+    // 4 s on 2 CPUs; 2 CPU-seconds were ours, 1.2 of them the service's threads: 0.15 of it all.
+    HostCpu.Reading b = new HostCpu.Reading(4_000_000_000L, 105.0, 2, 12.0, 2.2);
+    assertThat(HostCpu.serviceShare(a, b).orElseThrow()).isCloseTo(0.15, within(1e-9));
+    assertThat(HostCpu.othersShare(a, b)).contains(0.375);
+    assertThat(HostCpu.serviceShare(a, a)).isEmpty();
+    WindowReport quiet = report(Optional.of(0.15), Optional.of(0.05));
+    WindowReport busyApi = report(Optional.of(0.15), Optional.of(0.15));
+    assertThat(quiet.noisy()).isFalse();
+    assertThat(busyApi.noisy()).as("0.15 + 0.15 > 0.25").isTrue();
+    assertThat(report(Optional.empty(), Optional.of(0.3)).noisy()).isTrue();
+  }
+
+  private static WindowReport report(Optional<Double> others, Optional<Double> service) {
+    return new WindowReport(
+        "throughput_rps",
+        Optional.empty(),
+        Duration.ZERO,
+        false,
+        WindowReport.End.MAX_WINDOW,
+        others,
+        service);
+  }
+
+  @Test
+  void linuxCountsTheNamedThreadsOfThisProcessApart() throws Exception {
+    HostCpu host = HostCpu.linux(name -> name.startsWith("svc-spin"));
+    Optional<HostCpu.Reading> before = host.read();
+    if (before.isEmpty()) {
+      return; // not Linux
+    }
+    // Half a second of CPU on a thread the predicate accepts, then as much on one it does not;
+    // each thread lives on until read (an ended thread's time leaves /proc with it).
+    CountDownLatch read = new CountDownLatch(1);
+    spin("svc-spin-1", Duration.ofMillis(500), read);
+    HostCpu.Reading afterService = host.read().orElseThrow();
+    spin("other-spin", Duration.ofMillis(500), read);
+    HostCpu.Reading afterOther = host.read().orElseThrow();
+    read.countDown();
+    double service = afterService.serviceSeconds() - before.get().serviceSeconds();
+    // Clock ticks are 10 ms; the thread's own CPU clock and the kernel's ticks agree to a few.
+    assertThat(service).isBetween(0.4, 0.6);
+    assertThat(afterOther.serviceSeconds() - afterService.serviceSeconds())
+        .as("a thread the predicate does not name is not the service's")
+        .isLessThan(0.05);
+    assertThat(HostCpu.linux().read().orElseThrow().serviceSeconds()).isZero();
+  }
+
+  /**
+   * Keeps a thread named {@code name} on the CPU for {@code cpu} of its own CPU time; returns once
+   * it has, while the thread waits for {@code release} before it ends.
+   */
+  private static void spin(String name, Duration cpu, CountDownLatch release)
+      throws InterruptedException {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    CountDownLatch spun = new CountDownLatch(1);
+    Thread.ofPlatform()
+        .daemon()
+        .name(name)
+        .start(
+            () -> {
+              long end = mx.getCurrentThreadCpuTime() + cpu.toNanos();
+              while (mx.getCurrentThreadCpuTime() < end) {
+                Thread.onSpinWait();
+              }
+              spun.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+    spun.await();
   }
 
   @Test

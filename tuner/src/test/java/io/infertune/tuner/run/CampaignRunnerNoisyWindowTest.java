@@ -73,7 +73,9 @@ class CampaignRunnerNoisyWindowTest {
     assertThat(trials.get(0).reason()).isEmpty();
     assertThat(trials.get(0).measurement().orElseThrow().report().orElseThrow().noisy()).isFalse();
     assertThat(trials.get(1).reason())
-        .contains("noisy window: other processes used 60 % of the machine's CPUs");
+        .contains(
+            "noisy window: other processes used 60 % and this service's API 0 % of the machine's"
+                + " CPUs");
     assertThat(trials.get(1).status()).isEqualTo(io.infertune.tuner.trial.TrialStatus.COMPLETED);
   }
 }
