@@ -519,8 +519,11 @@ async function campaignPage(id) {
           reject(new Error('the live stream could not be opened'));
         }
       },
-      // 404 (no such campaign), 401 (the sign-in is shown) or 403: the service's own words.
-      onFail: (e) => (first ? reject(e) : notice('The live view stopped: ' + errorText(e))),
+      // 404 (no such campaign) or 403: the service's own words; a 401 has shown the sign-in.
+      onFail: (e) => {
+        if (first) reject(e);
+        else if (e.status !== 401) notice('The live view stopped: ' + errorText(e));
+      },
     });
     onLeave(() => stream.close());
   });

@@ -87,10 +87,11 @@ export class EventStreamParser {
 }
 
 /**
- * Follows the event stream at path with the stored token. Handlers: on(type) listeners as
- * {[type]: (event) => ...} with event.data (text), event.id; onOpen() per connection; onDrop() when
- * a connection is lost (a reconnection follows); onFail(ApiError) when it stops for good (401, 403,
- * another 4xx, or not an event stream). Returns {close()}; close it when the page goes away.
+ * Follows the event stream at path with the stored token. Handlers: on, listeners by event type as
+ * {[type]: (event) => ...} with event.data (text) and event.id; onOpen() per connection; onDrop()
+ * when a connection is lost or cannot be made (a reconnection follows); onFail(ApiError) when it
+ * stops for good: 401 (also reported to api.js's onUnauthorized listeners, as every call's is), 403,
+ * another 4xx, or not an event stream. Returns {close()}: close it when the page goes away.
  *
  * options.fetch replaces window.fetch (for tests); options.retryMs is the first reconnection
  * delay in ms until the service sends its own `retry:`.

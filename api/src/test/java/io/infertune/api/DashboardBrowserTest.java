@@ -478,6 +478,21 @@ class DashboardBrowserTest {
       assertThat(authorizationsSentTo("/api/v1/campaigns/" + campaignId + "/events"))
           .isNotEmpty()
           .allSatisfy(a -> assertThat(a).isEqualTo("Bearer " + operator));
+      // An export is a download: a plain link would go without the token.
+      driver.findElement(By.cssSelector("#campaign-head a.export")).click();
+      List<String> exports =
+          waitUpTo(Duration.ofSeconds(10))
+              .until(
+                  d -> {
+                    try {
+                      List<String> sent =
+                          authorizationsSentTo("/api/v1/campaigns/" + campaignId + "/export");
+                      return sent.isEmpty() ? null : sent;
+                    } catch (Exception e) {
+                      throw new IllegalStateException(e);
+                    }
+                  });
+      assertThat(exports).containsOnly("Bearer " + operator);
 
       // Signing out forgets the token.
       driver.findElement(By.id("sign-out")).click();
