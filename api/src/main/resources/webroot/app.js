@@ -1,5 +1,6 @@
 // The dashboard: a hash-routed single page over the REST API and its server-sent event streams.
-import { ApiError, get, post } from './api.js';
+import { ApiError, authHeaders, errorOf, forgetToken, get, onUnauthorized, post, storeToken, storedToken, whoami } from './api.js';
+import { followEvents } from './sse.js';
 import * as charts from './charts.js';
 import { bestTrial, fmt, importance, metricDirection, metricMeans } from './stats.js';
 
@@ -50,6 +51,114 @@ function errorText(e) {
   return e instanceof ApiError ? e.message + (e.field ? ' (field: ' + e.field + ')' : '') : String(e);
 }
 
+// ------------------------------------------------------------------------------------ sign-in
+
+/** Who the token is ({name, role, enforced}); null until known or when the service cannot say. */
+let identity = null;
+
+/** Whether the sign-in panel is shown: pages wait until the user has signed in. */
+let signingIn = false;
+
+/** Whether the caller may change things; an unknown identity is left to the service to refuse. */
+function isViewer() {
+  return identity !== null && identity.role === 'viewer';
+}
+
+/** Attributes that disable an operator-only control for a viewer, saying why. */
+function operatorOnly(what) {
+  if (!isViewer()) return '';
+  return `disabled title="${esc(`Only an operator can ${what}: the token '${identity.name}' has the viewer role.`)}"`;
+}
+
+function renderIdentity() {
+  const box = document.getElementById('identity');
+  const signedIn = identity !== null && identity.enforced && storedToken() !== null;
+  box.hidden = !signedIn;
+  if (signedIn) {
+    document.getElementById('identity-name').textContent = `${identity.name} (${identity.role})`;
+  }
+}
+
+/** Replaces the page with the sign-in panel; why: the 401 that asked for it, or null (signed out). */
+function showSignIn(why) {
+  if (signingIn) return;
+  signingIn = true;
+  cleanups.forEach((fn) => fn());
+  cleanups = [];
+  const refused = why !== null && storedToken() !== null;
+  forgetToken();
+  identity = null;
+  renderIdentity();
+  main.innerHTML = `
+    <section id="sign-in" class="sign-in">
+      <h2>Sign in</h2>
+      ${refused ? `<p class="error" id="sign-in-refused">The token you signed in with was refused (revoked or mistyped): ${esc(why.message)}. Sign in again.</p>` : ''}
+      <p>This service needs an API token. Ask its operator for one, or create one where it runs:
+        <code>./infertune token create --role viewer</code> (or <code>operator</code> to change things).</p>
+      <form id="sign-in-form" novalidate>
+        <label>API token <input name="token" type="password" autocomplete="off" spellcheck="false" placeholder="itk_…" required></label>
+        <button type="submit" class="primary">Sign in</button>
+        <span class="form-error error" role="alert"></span>
+      </form>
+      <p class="muted small">Kept in this tab only (sessionStorage) until you sign out or close it.</p>
+    </section>`;
+  const form = document.getElementById('sign-in-form');
+  const input = form.elements.token;
+  input.focus();
+  form.onsubmit = async (ev) => {
+    ev.preventDefault();
+    const error = form.querySelector('.form-error');
+    const token = input.value.trim();
+    if (!token) {
+      error.textContent = 'enter the token';
+      return;
+    }
+    error.textContent = '';
+    storeToken(token);
+    try {
+      identity = await whoami();
+    } catch (e) {
+      forgetToken();
+      error.textContent = e instanceof ApiError && e.status === 401 ? 'This token is not valid: ' + e.message : errorText(e);
+      input.select();
+      return;
+    }
+    signingIn = false;
+    renderIdentity();
+    route();
+  };
+}
+
+onUnauthorized((error) => showSignIn(error));
+
+document.getElementById('sign-out').onclick = () => {
+  forgetToken();
+  showSignIn(null);
+};
+
+/** Downloads an export with the token: a plain link cannot send the Authorization header. */
+async function downloadWithToken(link) {
+  const response = await fetch(link.href, { headers: authHeaders() });
+  if (!response.ok) throw await errorOf(response);
+  const disposition = response.headers.get('content-disposition') || '';
+  const name = (disposition.match(/filename="?([^";]+)"?/) || [])[1] || 'export';
+  const url = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000); // long enough for the download to start
+}
+
+document.addEventListener('click', (ev) => {
+  const link = ev.target.closest && ev.target.closest('a.export');
+  if (!link || storedToken() === null) return;
+  ev.preventDefault();
+  downloadWithToken(link).catch((e) => notice(errorText(e)));
+});
+
 // ------------------------------------------------------------------------------------ routing
 
 const routes = [
@@ -62,6 +171,8 @@ const routes = [
 ];
 
 async function route() {
+  // Until signed in, the sign-in panel stays; signing in shows the page the hash names.
+  if (signingIn) return;
   cleanups.forEach((fn) => fn());
   cleanups = [];
   const hash = location.hash || '#/';
@@ -75,7 +186,8 @@ async function route() {
       try {
         await page(...m.slice(1).map(decodeURIComponent));
       } catch (e) {
-        main.innerHTML = `<p class="error">${esc(errorText(e))}</p>`;
+        // A 401 has shown the sign-in panel instead.
+        if (!signingIn) main.innerHTML = `<p class="error">${esc(errorText(e))}</p>`;
       }
       return;
     }
@@ -110,14 +222,21 @@ async function campaignsPage() {
   const refresh = debounce(loadCampaigns, 500);
   await loadCampaigns();
   // Every campaign's events: the list reloads (at most twice a second) when one changes.
-  const source = new EventSource('/api/v1/events');
   const live = document.getElementById('campaigns-live');
-  source.onopen = () => (live.hidden = false);
-  source.onerror = () => (live.hidden = true);
+  const on = {};
   for (const type of ['campaign-started', 'trial-started', 'trial-finished', 'campaign-finished', 'deployment']) {
-    source.addEventListener(type, refresh);
+    on[type] = refresh;
   }
-  onLeave(() => source.close());
+  const stream = followEvents('/api/v1/events', {
+    on,
+    onOpen: () => (live.hidden = false),
+    onDrop: () => (live.hidden = true),
+    onFail: (e) => {
+      live.hidden = true;
+      if (e.status !== 401) notice('The live list stopped: ' + errorText(e));
+    },
+  });
+  onLeave(() => stream.close());
 }
 
 function debounce(fn, ms) {
@@ -126,7 +245,8 @@ function debounce(fn, ms) {
     if (timer) return;
     timer = setTimeout(() => {
       timer = null;
-      fn().catch((e) => notice(errorText(e)));
+      // A 401 shows the sign-in panel, which says it all.
+      fn().catch((e) => e.status !== 401 && notice(errorText(e)));
     }, ms);
   };
 }
@@ -168,10 +288,10 @@ function campaignActions(c) {
   const id = esc(c.id);
   const buttons = [];
   if (c.progress.active || c.status === 'running' || c.status === 'pending') {
-    buttons.push(`<button class="stop" data-id="${id}">Stop</button>`);
+    buttons.push(`<button class="stop" data-id="${id}" ${operatorOnly('stop campaigns')}>Stop</button>`);
   }
   if (c.status === 'stopped' || c.status === 'failed') {
-    buttons.push(`<button class="resume" data-id="${id}">Resume</button>`);
+    buttons.push(`<button class="resume" data-id="${id}" ${operatorOnly('resume campaigns')}>Resume</button>`);
   }
   return buttons.join(' ');
 }
@@ -225,7 +345,7 @@ function campaignForm(form, runtimes) {
     </div>
     <fieldset><legend>Knobs to tune</legend><div class="table-wrap"><table class="data knobs"><thead><tr><th>Tune</th><th>Knob</th><th>Type</th><th>Range or values</th></tr></thead><tbody></tbody></table></div></fieldset>
     <fieldset><legend>Constraints</legend><div class="constraints"></div><button type="button" class="add-constraint">Add constraint</button></fieldset>
-    <div class="form-actions"><button type="submit" class="primary">Start campaign</button> <span class="form-error error" role="alert"></span></div>`;
+    <div class="form-actions"><button type="submit" class="primary" ${operatorOnly('start campaigns')}>Start campaign</button> <span class="form-error error" role="alert"></span></div>`;
   const runtimeSelect = form.elements.runtime;
   const knobBody = form.querySelector('table.knobs tbody');
   const showKnobs = () => {
@@ -364,11 +484,10 @@ async function campaignPage(id) {
   document.getElementById('status-filter').onchange = () => renderTable(state);
   document.getElementById('pareto-metric').onchange = () => renderCharts(state);
 
-  const source = new EventSource('/api/v1/campaigns/' + encodeURIComponent(id) + '/events');
-  onLeave(() => source.close());
   await new Promise((resolve, reject) => {
     let first = true;
-    source.addEventListener('snapshot', (e) => {
+    const on = {};
+    on['snapshot'] = (e) => {
       const data = JSON.parse(e.data);
       state.campaign = data.campaign;
       state.trials = new Map(data.trials.map((t) => [t.id, t]));
@@ -379,18 +498,18 @@ async function campaignPage(id) {
       } else {
         redraw();
       }
-    });
+    };
     const upsert = (e) => {
       const t = JSON.parse(e.data).trial;
       state.trials.set(t.id, t);
       redraw();
     };
-    source.addEventListener('trial-started', upsert);
-    source.addEventListener('trial-finished', upsert);
-    source.addEventListener('deployment', () => redraw());
-    source.addEventListener('campaign-finished', async () => {
+    on['trial-started'] = upsert;
+    on['trial-finished'] = upsert;
+    on['deployment'] = () => redraw();
+    on['campaign-finished'] = async () => {
       // The stream ends here; the campaign's final record (message, best) comes from the API.
-      source.close();
+      stream.close();
       state.ended = true;
       try {
         state.campaign = await get('/api/v1/campaigns/' + encodeURIComponent(id));
@@ -400,18 +519,23 @@ async function campaignPage(id) {
         notice(errorText(err));
       }
       render(state);
-    });
-    source.onerror = async () => {
-      if (first) {
-        source.close();
-        try {
-          await get('/api/v1/campaigns/' + encodeURIComponent(id));
-          reject(new Error('the live stream could not be opened'));
-        } catch (err) {
-          reject(err);
-        }
-      }
     };
+    const stream = followEvents('/api/v1/campaigns/' + encodeURIComponent(id) + '/events', {
+      on,
+      onDrop: () => {
+        // Before the first snapshot a drop means the stream cannot be opened at all.
+        if (first) {
+          stream.close();
+          reject(new Error('the live stream could not be opened'));
+        }
+      },
+      // 404 (no such campaign) or 403: the service's own words; a 401 has shown the sign-in.
+      onFail: (e) => {
+        if (first) reject(e);
+        else if (e.status !== 401) notice('The live view stopped: ' + errorText(e));
+      },
+    });
+    onLeave(() => stream.close());
   });
 }
 
@@ -448,8 +572,8 @@ function renderHead(state) {
     ${progressBar(finished, c.spec.budget.maxTrials)}
     ${c.message ? `<p class="message">${esc(c.message)}</p>` : ''}
     <div class="actions">${campaignActions({ ...c, progress: { ...c.progress, active: running } })}
-      <a class="button" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=csv" download>Export CSV</a>
-      <a class="button" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=json" download>Export JSON</a></div>`;
+      <a class="button export" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=csv" download>Export CSV</a>
+      <a class="button export" href="/api/v1/campaigns/${encodeURIComponent(c.id)}/export?format=json" download>Export JSON</a></div>`;
   // After a stop or a resume the page starts afresh: a resumed campaign has a new stream to follow.
   bindCampaignActions(head, async () => route());
 }
@@ -597,7 +721,7 @@ async function runtimesPage() {
       <div class="table-wrap"><table class="data"><thead><tr><th>knob</th><th>type</th><th>range or values</th><th>default</th><th>current</th></tr></thead><tbody>
       ${r.knobs.map((k) => `<tr class="${r.current[k.name] !== r.defaults[k.name] ? 'changed' : ''}"><th>${esc(k.name)}</th><td>${esc(k.type)}</td><td>${k.values ? esc(k.values.join(', ')) : esc(k.min + ' – ' + k.max + (k.log ? ' (log)' : ''))}</td><td>${esc(r.defaults[k.name])}</td><td>${esc(r.current[k.name])}</td></tr>`).join('')}
       </tbody></table></div>
-      <h3>Deployments <button class="rollback" data-id="${esc(r.id)}">Roll back the latest</button></h3>
+      <h3>Deployments <button class="rollback" data-id="${esc(r.id)}" ${operatorOnly('roll back deployments')}>Roll back the latest</button></h3>
       <div class="deployments table-wrap"></div>
     </section>`,
     )
@@ -738,4 +862,16 @@ async function studyPage(id) {
   }
 }
 
-route();
+/** Asks who the token is first: an open API shows the pages, a secured one the sign-in panel. */
+async function start() {
+  try {
+    identity = await whoami();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) return; // the sign-in panel is shown
+    identity = null; // cannot say (an older service): pages show what the API allows
+  }
+  renderIdentity();
+  route();
+}
+
+start();

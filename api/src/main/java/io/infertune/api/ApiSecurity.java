@@ -60,6 +60,7 @@ final class ApiSecurity {
   private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
 
   static final String AUDIT_PATH = "/api/v1/audit";
+  static final String WHOAMI_PATH = "/api/v1/whoami";
   static final int DEFAULT_AUDIT_PAGE = 100;
 
   /** Longest Authorization value looked at; a longer one is invalid without being hashed. */
@@ -68,6 +69,9 @@ final class ApiSecurity {
   private static final Set<HttpMethod> READS =
       Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
   private static final String CHALLENGE = "Bearer realm=\"infertune\"";
+
+  /** Where the guard leaves the caller's valid token in the routing context, for whoami. */
+  private static final String CALLER_KEY = "infertune.caller";
 
   private record Known(ApiToken token, byte[] hash) {}
 
@@ -137,6 +141,7 @@ final class ApiSecurity {
   void mount(Vertx vertx, Router router) {
     router.route().handler(ctx -> guard(vertx, ctx));
     router.get(AUDIT_PATH).blockingHandler(this::auditPage, false);
+    router.get(WHOAMI_PATH).handler(this::whoAmI);
   }
 
   private void guard(Vertx vertx, RoutingContext ctx) {
@@ -151,6 +156,7 @@ final class ApiSecurity {
     String authorization = ctx.request().getHeader("authorization");
     Optional<ApiToken> token = authorization == null ? Optional.empty() : match(authorization);
     String address = remoteAddress(ctx);
+    token.ifPresent(t -> ctx.put(CALLER_KEY, t));
 
     if (api && limiter.isPresent()) {
       String caller = token.map(t -> "token " + t.name()).orElse("address " + address);
@@ -271,6 +277,21 @@ final class ApiSecurity {
     vertx
         .executeBlocking(() -> audit.append(entry), false)
         .onFailure(e -> log.error("cannot write the audit entry {}", entry, e));
+  }
+
+  /**
+   * Who the caller is and what it may do, so that a client (the dashboard) can offer only what its
+   * token permits. On an open API everyone is allowed everything: an operator. With enforcement a
+   * call without a valid token never gets here (401 from the guard).
+   */
+  private void whoAmI(RoutingContext ctx) {
+    Optional<ApiToken> caller = Optional.ofNullable(ctx.get(CALLER_KEY));
+    ObjectNode o = mapper.createObjectNode();
+    o.put("name", caller.map(ApiToken::name).orElse(AuditEntry.ANONYMOUS));
+    Role role = enforced ? caller.map(ApiToken::role).orElseThrow() : Role.OPERATOR;
+    o.put("role", role.wireName());
+    o.put("enforced", enforced);
+    ApiVerticle.json(ctx, 200, o);
   }
 
   private void refuse(RoutingContext ctx, int status, String message) {
