@@ -289,10 +289,12 @@ public final class ApiLoadBenchmark {
     return new Phase("none", start, Instant.now());
   }
 
-  /** The probe's throughput per trial that ran wholly within a phase, by the phase's load. */
+  /**
+   * The probe's throughput per trial that ran wholly within a phase, by the phase's load, with the
+   * CPU shares its windows recorded and a comparison with the trials of the phases without load.
+   */
   private void report(String probe, List<Phase> phases) throws Exception {
-    Map<String, List<Double>> byLoad = new java.util.TreeMap<>();
-    Map<String, List<Double>> p95ByLoad = new java.util.TreeMap<>();
+    Map<String, List<JsonNode>> byLoad = new java.util.TreeMap<>();
     for (JsonNode t : trials(probe)) {
       if (!t.has("finishedAt") || !t.path("measurement").has("metrics")) {
         continue;
@@ -301,33 +303,48 @@ public final class ApiLoadBenchmark {
       Instant f = Instant.parse(t.get("finishedAt").asText());
       for (Phase p : phases) {
         if (!s.isBefore(p.start()) && !f.isAfter(p.end())) {
-          JsonNode metrics = t.at("/measurement/metrics");
-          byLoad
-              .computeIfAbsent(p.load(), k -> new ArrayList<>())
-              .add(metrics.at("/throughput_rps/mean").asDouble());
-          p95ByLoad
-              .computeIfAbsent(p.load(), k -> new ArrayList<>())
-              .add(metrics.at("/latency_ms/p95").asDouble());
+          byLoad.computeIfAbsent(p.load(), k -> new ArrayList<>()).add(t.get("measurement"));
         }
       }
     }
     System.out.println();
     System.out.println(
-        "| API load during the trial | trials | campaign throughput_rps median [min, max] |"
-            + " campaign latency_p95_ms median |");
-    System.out.println("|---|---:|---:|---:|");
+        "| API load during the trial | trials | throughput_rps median [min, max] | ratio to none |"
+            + " Mann-Whitney p | latency p95 ms median | API CPU share median | others' CPU"
+            + " share median |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+    double[] none = values(byLoad.getOrDefault("none", List.of()), "/metrics/throughput_rps/mean");
     for (String load : byLoad.keySet()) {
-      double[] v = byLoad.get(load).stream().mapToDouble(Double::doubleValue).toArray();
-      double[] p = p95ByLoad.get(load).stream().mapToDouble(Double::doubleValue).toArray();
+      List<JsonNode> ms = byLoad.get(load);
+      double[] v = values(ms, "/metrics/throughput_rps/mean");
+      boolean comparable = !load.equals("none") && none.length > 1 && v.length > 1;
       System.out.printf(
-          "| %s | %d | %.1f [%.1f, %.1f] | %.1f |%n",
+          "| %s | %d | %.1f [%.1f, %.1f] | %s | %s | %.1f | %.3f | %.3f |%n",
           load,
           v.length,
           median(v),
           Arrays.stream(v).min().orElse(Double.NaN),
           Arrays.stream(v).max().orElse(Double.NaN),
-          median(p));
+          comparable ? String.format("%.3f", median(v) / median(none)) : "",
+          comparable
+              ? String.format(
+                  "%.3f",
+                  new org.apache.commons.math3.stat.inference.MannWhitneyUTest()
+                      .mannWhitneyUTest(v, none))
+              : "",
+          median(values(ms, "/metrics/latency_ms/p95")),
+          median(values(ms, "/report/serviceCpuShare")),
+          median(values(ms, "/report/othersCpuShare")));
     }
+  }
+
+  /** The numbers at {@code pointer} in each measurement that has one. */
+  private static double[] values(List<JsonNode> measurements, String pointer) {
+    return measurements.stream()
+        .map(m -> m.at(pointer))
+        .filter(JsonNode::isNumber)
+        .mapToDouble(JsonNode::asDouble)
+        .toArray();
   }
 
   private record WrkResult(double requestsPerSecond, double p99Millis, long non2xx) {}
