@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.infertune.store.json.WireFormat;
+import io.infertune.tuner.measure.Ticker;
 import io.infertune.tuner.runtime.RuntimeAdapter;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.store.TrialStore;
@@ -107,6 +108,7 @@ public final class ApiVerticle extends VerticleBase {
     new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
     new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
     new BackupRoutes(store, config.dataDir()).mount(router);
+    new TokenRoutes(security, new java.security.SecureRandom(), Ticker.system()).mount(router);
     router
         .route()
         .last()
