@@ -72,7 +72,7 @@ public final class ApiVerticle extends VerticleBase {
     this.store = store;
     this.runtimes = runtimes;
     this.campaigns = campaigns;
-    this.requests = new CampaignRequests(runtimes, campaigns.strategies());
+    this.requests = new CampaignRequests(runtimes, campaigns.strategies(), campaigns.workloads());
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
