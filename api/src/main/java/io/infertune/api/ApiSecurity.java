@@ -11,8 +11,10 @@ import io.infertune.tuner.access.AuditRecord;
 import io.infertune.tuner.access.Role;
 import io.infertune.tuner.access.TokenStore;
 import io.infertune.tuner.measure.Ticker;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,11 +22,14 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +43,10 @@ import org.slf4j.LoggerFactory;
  *       one API token exists, or always when the service listens beyond loopback. With no token on
  *       loopback the API is open, as on a developer's machine. {@code /health}, the dashboard and
  *       the API's documentation are always open: they hold no secrets.
- *   <li><b>Roles</b>: {@code GET} needs a viewer; every other method, reading the audit log and a
- *       backup ({@code /api/v1/export}), an operator. 401 (with {@code WWW-Authenticate: Bearer})
- *       when no valid token is presented, 403 when the token's role is too low.
+ *   <li><b>Roles</b>: {@code GET} needs a viewer; every other method, reading the audit log, a
+ *       backup ({@code /api/v1/export}) and the list of tokens, an operator. 401 (with {@code
+ *       WWW-Authenticate: Bearer}) when no valid token is presented, 403 when the token's role is
+ *       too low.
  *   <li><b>Rate limit</b>: per token, or per client address for calls without a valid one: 429 with
  *       {@code Retry-After} (whole seconds).
  *   <li><b>Audit</b>: every mutating call ({@code POST}, {@code PUT}, {@code DELETE}, ...) to
@@ -49,12 +55,28 @@ import org.slf4j.LoggerFactory;
  *       GET /api/v1/audit?limit=&before=} reads it, newest first.
  * </ul>
  *
- * Tokens are read from the store at start-up: the H2 file is the service's while it runs, so tokens
- * are created and revoked ({@code infertune token}) while it is stopped.
+ * <p><b>Live tokens.</b> The tokens are read from the store at start-up and then changed through
+ * {@link #create} and {@link #revoke} ({@code /api/v1/tokens}, {@link TokenRoutes}): each change is
+ * written to the store first, then the whole token set is read back and swapped in at once, so the
+ * very next request sees it. Whether calls need a token is worked out from that set on every
+ * request: always beyond loopback, on loopback as soon as one token exists.
  *
- * @implNote thread-safe. A presented secret is hashed and compared with every token's hash in
- *     constant time ({@link MessageDigest#isEqual}), without an early exit, so that the time taken
- *     says nothing about which hash came close.
+ * <p><b>The last operator.</b> While tokens are enforced, the API refuses (409) a change that would
+ * leave no operator token: revoking the last one, or making a viewer's the first token. Nobody
+ * could then manage the service until a restart. This holds on loopback too, where revoking the
+ * only token would instead silently reopen the API to everyone on the machine, the leaker of a
+ * local token included: the way to go back to an open loopback API is deliberate, with the service
+ * stopped ({@code infertune token revoke --data-dir}).
+ *
+ * <p><b>Streams.</b> A revoked token is refused from the next request on; reads that are still
+ * going with it (a campaign's event stream above all) are cut off at once: their connection is
+ * reset, and the client's reconnection is refused (401).
+ *
+ * @implNote thread-safe: the token set is an immutable snapshot in an {@link AtomicReference}; the
+ *     writes are serialised by a lock (the service is the store's only writer while it runs), so
+ *     that two revocations cannot both pass the last-operator check. A presented secret is hashed
+ *     and compared with every token's hash in constant time ({@link MessageDigest#isEqual}),
+ *     without an early exit, so that the time taken says nothing about which hash came close.
  */
 final class ApiSecurity {
   private static final Logger log = LoggerFactory.getLogger(ApiSecurity.class);
@@ -75,8 +97,21 @@ final class ApiSecurity {
 
   private record Known(ApiToken token, byte[] hash) {}
 
-  private final List<Known> tokens;
-  private final boolean enforced;
+  /** The tokens at one moment, and whether calls need one then. */
+  private record Snapshot(List<Known> tokens, boolean enforced) {
+    boolean hasOperator() {
+      return tokens.stream().anyMatch(k -> k.token().role() == Role.OPERATOR);
+    }
+  }
+
+  /** A read in progress with a token, cut off when that token is revoked. */
+  private record Reading(Context context, HttpServerResponse response) {}
+
+  private final TokenStore store;
+  private final boolean loopback;
+  private final AtomicReference<Snapshot> current;
+  private final Object writes = new Object();
+  private final Map<String, Set<Reading>> readingsByToken = new ConcurrentHashMap<>();
   private final SecurityConfig config;
   private final Optional<RateLimiter> limiter;
   private final AuditLog audit;
@@ -84,17 +119,16 @@ final class ApiSecurity {
   private final ObjectMapper mapper = WireFormat.mapper();
 
   /**
-   * @param tokens the tokens that are valid
-   * @param enforced whether calls need a token (else the API is open, and everyone anonymous)
+   * @param store where the tokens live; read now, and written by {@link #create} and {@link
+   *     #revoke}
+   * @param loopback whether the service listens on loopback only: then calls need a token only
+   *     while one exists (else the API is open, and everyone anonymous); beyond it, always
    */
   ApiSecurity(
-      List<ApiToken> tokens,
-      boolean enforced,
-      SecurityConfig config,
-      AuditLog audit,
-      Ticker ticker) {
-    this.tokens = tokens.stream().map(t -> new Known(t, t.hashBytes())).toList();
-    this.enforced = enforced;
+      TokenStore store, boolean loopback, SecurityConfig config, AuditLog audit, Ticker ticker) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.loopback = loopback;
+    this.current = new AtomicReference<>(snapshot(store.list()));
     this.config = Objects.requireNonNull(config, "config");
     this.audit = Objects.requireNonNull(audit, "audit");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
@@ -124,8 +158,110 @@ final class ApiSecurity {
               + config.dataDir()
               + "), or listen on 127.0.0.1 only.");
     }
-    return new ApiSecurity(
-        tokens, !loopback || !tokens.isEmpty(), config.security(), audit, ticker);
+    return new ApiSecurity(store, loopback, config.security(), audit, ticker);
+  }
+
+  private Snapshot snapshot(List<ApiToken> tokens) {
+    return new Snapshot(
+        tokens.stream().map(t -> new Known(t, t.hashBytes())).toList(),
+        !loopback || !tokens.isEmpty());
+  }
+
+  /** The tokens now, oldest first. */
+  List<ApiToken> tokens() {
+    return current.get().tokens().stream().map(Known::token).toList();
+  }
+
+  /**
+   * Adds a token, valid from the next request on.
+   *
+   * @throws ApiException 409 when its name (or hash) is taken, or when it would be the first token
+   *     and a viewer's (calls would then need a token, and none could manage the service)
+   */
+  void create(ApiToken token) {
+    synchronized (writes) {
+      Snapshot now = current.get();
+      if (token.role() != Role.OPERATOR && !now.hasOperator()) {
+        throw ApiException.conflict(
+            "there is no operator token yet: with a first token every call needs one, and a"
+                + " viewer's could not manage the service. Create an operator token first.");
+      }
+      try {
+        store.create(token);
+      } catch (IllegalStateException e) {
+        throw ApiException.conflict("a token named '" + token.name() + "' exists already");
+      } finally {
+        // Whatever the store did, the set in force is what it holds now.
+        current.set(snapshot(store.list()));
+      }
+    }
+  }
+
+  /**
+   * Removes a token: refused from the next request on, and the reads still going with it (event
+   * streams) cut off now.
+   *
+   * @return false when there is no such token
+   * @throws ApiException 409 when tokens are enforced and it is the last operator token
+   */
+  boolean revoke(String name) {
+    synchronized (writes) {
+      Snapshot now = current.get();
+      Optional<ApiToken> token =
+          now.tokens().stream().map(Known::token).filter(t -> t.name().equals(name)).findFirst();
+      if (token.isEmpty()) {
+        return false;
+      }
+      boolean lastOperator =
+          token.get().role() == Role.OPERATOR
+              && now.tokens().stream()
+                  .noneMatch(
+                      k -> k.token().role() == Role.OPERATOR && !k.token().name().equals(name));
+      if (now.enforced() && lastOperator) {
+        throw ApiException.conflict(
+            "token '"
+                + name
+                + "' is the last operator token: without it nobody could manage the service"
+                + (loopback ? ", or, with no token left, the API would be open to anyone" : "")
+                + ". Create another operator token first (POST /api/v1/tokens), then revoke this"
+                + " one; to remove every token, stop the service and run infertune token revoke"
+                + " --data-dir.");
+      }
+      boolean revoked;
+      try {
+        revoked = store.revoke(name);
+      } finally {
+        current.set(snapshot(store.list()));
+      }
+      cutOff(name);
+      return revoked;
+    }
+  }
+
+  /** Resets the connections of the reads in progress with {@code name}'s token. */
+  private void cutOff(String name) {
+    Set<Reading> readings = readingsByToken.remove(name);
+    if (readings == null) {
+      return;
+    }
+    for (Reading r : readings) {
+      r.context().runOnContext(v -> r.response().reset());
+    }
+    log.info("token '{}' revoked: {} read(s) in progress cut off", name, readings.size());
+  }
+
+  /** Keeps a read made with {@code token} until it ends, to cut it off on revocation. */
+  private void track(RoutingContext ctx, String token) {
+    Reading reading = new Reading(ctx.vertx().getOrCreateContext(), ctx.response());
+    readingsByToken.computeIfAbsent(token, n -> ConcurrentHashMap.newKeySet()).add(reading);
+    ctx.addEndHandler(
+        done ->
+            readingsByToken.computeIfPresent(
+                token,
+                (n, set) -> {
+                  set.remove(reading);
+                  return set.isEmpty() ? null : set;
+                }));
   }
 
   /** Whether {@code host} is (or resolves to) a loopback address; an unknown name is not. */
@@ -154,7 +290,10 @@ final class ApiSecurity {
     HttpMethod method = ctx.request().method();
     boolean mutating = !READS.contains(method);
     String authorization = ctx.request().getHeader("authorization");
-    Optional<ApiToken> token = authorization == null ? Optional.empty() : match(authorization);
+    // One snapshot for the whole decision: a change made meanwhile applies to the next request.
+    Snapshot tokens = current.get();
+    Optional<ApiToken> token =
+        authorization == null ? Optional.empty() : match(tokens, authorization);
     String address = remoteAddress(ctx);
     token.ifPresent(t -> ctx.put(CALLER_KEY, t));
 
@@ -181,7 +320,7 @@ final class ApiSecurity {
       String actor = token.map(ApiToken::name).orElse(AuditEntry.ANONYMOUS);
       ctx.addEndHandler(done -> record(vertx, ctx, actor, method, path, address));
     }
-    if (!enforced) {
+    if (!tokens.enforced()) {
       ctx.next();
       return;
     }
@@ -200,7 +339,10 @@ final class ApiSecurity {
       return;
     }
     Role required =
-        mutating || path.equals(AUDIT_PATH) || path.equals(BackupRoutes.PATH)
+        mutating
+                || path.equals(AUDIT_PATH)
+                || path.equals(BackupRoutes.PATH)
+                || path.equals(TokenRoutes.PATH)
             ? Role.OPERATOR
             : Role.VIEWER;
     ApiToken t = token.get();
@@ -221,18 +363,21 @@ final class ApiSecurity {
               + required.wireName());
       return;
     }
+    if (!mutating) {
+      track(ctx, t.name());
+    }
     ctx.next();
   }
 
   /** The token whose secret is presented in {@code Authorization: Bearer <secret>}, if any. */
-  private Optional<ApiToken> match(String authorization) {
+  private static Optional<ApiToken> match(Snapshot tokens, String authorization) {
     if (authorization.length() > MAX_AUTHORIZATION_CHARS
         || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return Optional.empty();
     }
     byte[] presented = ApiTokens.sha256(authorization.substring(7).strip());
     Optional<ApiToken> found = Optional.empty();
-    for (Known k : tokens) {
+    for (Known k : tokens.tokens()) {
       // No early exit: every hash is compared, whether or not one matched already.
       if (MessageDigest.isEqual(presented, k.hash())) {
         found = Optional.of(k.token());
@@ -280,6 +425,15 @@ final class ApiSecurity {
   }
 
   /**
+   * Who made a change, as campaigns ({@code startedBy}) and deployments ({@code cause}) record it:
+   * {@code operator} on an open API, {@code operator:<token name>} with a token.
+   */
+  static String actor(RoutingContext ctx) {
+    ApiToken caller = ctx.get(CALLER_KEY);
+    return caller == null ? "operator" : "operator:" + caller.name();
+  }
+
+  /**
    * Who the caller is and what it may do, so that a client (the dashboard) can offer only what its
    * token permits. On an open API everyone is allowed everything: an operator. With enforcement a
    * call without a valid token never gets here (401 from the guard).
@@ -288,9 +442,11 @@ final class ApiSecurity {
     Optional<ApiToken> caller = Optional.ofNullable(ctx.get(CALLER_KEY));
     ObjectNode o = mapper.createObjectNode();
     o.put("name", caller.map(ApiToken::name).orElse(AuditEntry.ANONYMOUS));
-    Role role = enforced ? caller.map(ApiToken::role).orElseThrow() : Role.OPERATOR;
+    // Without a token the guard let the call through, so tokens were not enforced when it looked
+    // (a first token created since applies from the next call on).
+    Role role = caller.map(ApiToken::role).orElse(Role.OPERATOR);
     o.put("role", role.wireName());
-    o.put("enforced", enforced);
+    o.put("enforced", current.get().enforced());
     ApiVerticle.json(ctx, 200, o);
   }
 

@@ -79,7 +79,7 @@ public final class ApiVerticle extends VerticleBase {
     this.store = store;
     this.runtimes = runtimes;
     this.campaigns = campaigns;
-    this.requests = new CampaignRequests(runtimes, campaigns.strategies());
+    this.requests = new CampaignRequests(runtimes, campaigns.strategies(), campaigns.workloads());
     this.studies = studies;
     this.scheduler = scheduler;
     this.registry = registry;
@@ -135,6 +135,7 @@ public final class ApiVerticle extends VerticleBase {
     new CampaignEventRoutes(events, store, this::campaignJson).mount(router);
     new DashboardRoutes(store, runtimes, this::campaignJson).mount(router);
     new BackupRoutes(store, config.dataDir()).mount(router);
+    new TokenRoutes(security, new java.security.SecureRandom(), Ticker.system()).mount(router);
     router
         .route()
         .last()
@@ -206,7 +207,7 @@ public final class ApiVerticle extends VerticleBase {
   private void createCampaign(RoutingContext ctx) {
     JsonNode body = readBody(ctx);
     CampaignSpec spec = requests.parse(body);
-    Campaign c = campaigns.start(spec, "operator");
+    Campaign c = campaigns.start(spec, ApiSecurity.actor(ctx));
     ctx.response().putHeader("location", "/api/v1/campaigns/" + c.id());
     json(ctx, 201, campaignJson(c));
   }

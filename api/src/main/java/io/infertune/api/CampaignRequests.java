@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.json.FieldException;
 import io.infertune.store.json.WireFormat;
 import io.infertune.strategies.Strategies;
 import io.infertune.tuner.runtime.RuntimeAdapter;
+import io.infertune.tuner.runtime.Workload;
 import io.infertune.tuner.space.Parameter;
 import io.infertune.tuner.strategy.StrategyFactory;
 import io.infertune.tuner.trial.CampaignSpec;
@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns the body of {@code POST /api/v1/campaigns} into a {@link CampaignSpec}: fills in the
@@ -57,13 +58,18 @@ public final class CampaignRequests {
 
   private final RuntimeRegistry runtimes;
   private final Optional<List<String>> strategyNames;
+  private final Function<WorkloadSpec, Workload> workloads;
   private final ObjectNode defaults;
 
+  /** Requests only, for tools and tests: any strategy type, and no trace (400). */
   public CampaignRequests(RuntimeRegistry runtimes) {
     this(
         runtimes,
         (type, context) -> {
           throw new UnsupportedOperationException("requests only");
+        },
+        spec -> {
+          throw new IllegalArgumentException("trace: this service reads no traces");
         });
   }
 
@@ -71,9 +77,16 @@ public final class CampaignRequests {
    * @param strategies the factory campaigns get their strategies from: when it is the registry
    *     ({@link Strategies}), a request naming a strategy it does not know is refused here (400,
    *     {@code strategy.type}) rather than recorded as a campaign that fails when it starts
+   * @param workloads the factory campaigns get their workloads from: a request with a trace is
+   *     checked by making its workload, so that a trace it would not read (missing, malformed,
+   *     outside the traces directory) is refused here (400, {@code workload.trace})
    */
-  public CampaignRequests(RuntimeRegistry runtimes, StrategyFactory strategies) {
+  public CampaignRequests(
+      RuntimeRegistry runtimes,
+      StrategyFactory strategies,
+      Function<WorkloadSpec, Workload> workloads) {
     this.runtimes = runtimes;
+    this.workloads = workloads;
     this.strategyNames =
         strategies instanceof Strategies registry
             ? Optional.of(registry.names())
@@ -133,12 +146,12 @@ public final class CampaignRequests {
   }
 
   /**
-   * The trace a workload replays exists here and parses, so that a bad path is the request's 400,
-   * not a failed campaign. It is read with the service's permissions, from where the service runs.
+   * The trace a workload replays is one the service reads (in its traces directory) and parses, so
+   * that a bad path is the request's 400, not a failed campaign.
    */
-  private static void checkTrace(WorkloadSpec workload) {
+  private void checkTrace(WorkloadSpec workload) {
     try {
-      Workloads.from(workload);
+      workloads.apply(workload);
     } catch (IllegalArgumentException e) {
       throw ApiException.badRequest("workload.trace", e.getMessage());
     }

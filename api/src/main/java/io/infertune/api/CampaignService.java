@@ -115,6 +115,14 @@ public final class CampaignService implements AutoCloseable {
   }
 
   /**
+   * What campaigns' workloads are made by: requests are checked against it, so that a trace the
+   * service would not read is the request's 400.
+   */
+  Function<WorkloadSpec, Workload> workloads() {
+    return workloads;
+  }
+
+  /**
    * Records and starts a campaign.
    *
    * @throws ApiException 409 when the runtime already has an active campaign

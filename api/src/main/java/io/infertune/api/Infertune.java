@@ -1,6 +1,7 @@
 package io.infertune.api;
 
 import io.infertune.runtime.embedded.EmbeddedRuntime;
+import io.infertune.runtime.workload.TraceDirectory;
 import io.infertune.runtime.workload.Workloads;
 import io.infertune.store.Stores;
 import io.infertune.store.TrialStores;
@@ -75,6 +76,9 @@ public final class Infertune implements AutoCloseable {
   private Infertune(ServiceConfig config, List<? extends RuntimeAdapter> launched)
       throws Exception {
     Files.createDirectories(config.dataDir());
+    // Where operators put the traces campaigns replay; the only place they are read from.
+    Files.createDirectories(config.traceDir());
+    TraceDirectory traces = TraceDirectory.at(config.traceDir());
     // One pool and one schema migration for the stores of the service's database.
     stores = TrialStores.openAllH2(config.dataDir());
     try {
@@ -124,7 +128,7 @@ public final class Infertune implements AutoCloseable {
             store,
             runtimes,
             new Strategies(),
-            Workloads::from,
+            spec -> Workloads.from(spec, traces),
             Ticker.system(),
             List.of(tuningMetrics, DeploymentMetrics.on(registry), events),
             () -> UUID.randomUUID().toString(),

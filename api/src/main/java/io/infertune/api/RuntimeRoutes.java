@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * POST /api/v1/runtimes/{id}/config    {"configuration": {knob: value, ...}, "reason"?}
- *                                      → 200 the deployment (cause "operator")
+ *                                      → 200 the deployment (cause "operator", or
+ *                                      "operator:<token name>" with a token)
  * POST /api/v1/runtimes/{id}/rollback  {"reason"?} (or no body)
  *                                      → 200 the deployment (cause "rollback:operator") that puts
  *                                        back the "before" of the runtime's latest deployment
@@ -147,7 +148,7 @@ final class RuntimeRoutes {
               return record(
                   runtime,
                   before,
-                  "operator",
+                  ApiSecurity.actor(ctx),
                   "manual push" + reason.map(r -> ": " + r).orElse(""));
             });
     ApiVerticle.json(ctx, 200, WireFormat.writeDeployment(d));
@@ -181,7 +182,7 @@ final class RuntimeRoutes {
               return record(
                   runtime,
                   before,
-                  "rollback:operator",
+                  "rollback:" + ApiSecurity.actor(ctx),
                   "undoes deployment "
                       + latest.id()
                       + " ("

@@ -74,7 +74,9 @@ public final class Scheduler {
       Supplier<String> ids) {
     this.store = store;
     this.campaigns = campaigns;
-    this.requests = new ScheduleRequests(new CampaignRequests(runtimes, campaigns.strategies()));
+    this.requests =
+        new ScheduleRequests(
+            new CampaignRequests(runtimes, campaigns.strategies(), campaigns.workloads()));
     this.trials = trials;
     this.runtimes = runtimes;
     this.ticker = ticker;

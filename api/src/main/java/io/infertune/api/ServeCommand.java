@@ -67,6 +67,14 @@ final class ServeCommand implements Callable<Integer> {
   Path dataDir = Path.of("data");
 
   @Option(
+      names = "--trace-dir",
+      paramLabel = "DIR",
+      description =
+          "The only directory campaigns' workload.trace files are read from; a relative trace is"
+              + " resolved against it (default: <data-dir>/traces).")
+  Optional<Path> traceDir = Optional.empty();
+
+  @Option(
       names = "--runtime-profile",
       paramLabel = "PROFILE",
       description =
@@ -118,7 +126,8 @@ final class ServeCommand implements Callable<Integer> {
               port,
               dataDir,
               new SecurityConfig(metricsAuth, rateLimit, rateBurst),
-              resumeInterrupted);
+              resumeInterrupted,
+              traceDir.orElseGet(() -> ServiceConfig.defaultTraceDir(dataDir)));
     } catch (IllegalArgumentException e) {
       spec.commandLine().getErr().println("infertune serve: " + e.getMessage());
       return 2;
@@ -145,8 +154,11 @@ final class ServeCommand implements Callable<Integer> {
                 },
                 "shutdown"));
     System.out.printf(
-        "Infertune listening on http://%s:%d (data in %s)%n",
-        host, service.port(), dataDir.toAbsolutePath().normalize());
+        "Infertune listening on http://%s:%d (data in %s, traces read from %s)%n",
+        host,
+        service.port(),
+        dataDir.toAbsolutePath().normalize(),
+        config.traceDir().toAbsolutePath().normalize());
     stopped.await();
     return 0;
   }

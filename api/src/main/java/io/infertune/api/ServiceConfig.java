@@ -16,16 +16,41 @@ import java.util.Objects;
  *     at start-up) resume by themselves once the service is up; when false they stay STOPPED until
  *     {@code POST /api/v1/campaigns/{id}/resume}. Campaigns stopped by a user or a clean shutdown
  *     never resume by themselves.
+ * @param traceDir the only directory campaign specs' {@code workload.trace} files are read from (a
+ *     relative trace is resolved against it; see {@link
+ *     io.infertune.runtime.workload.TraceDirectory}); created at start-up when missing
  */
 public record ServiceConfig(
-    String host, int port, Path dataDir, SecurityConfig security, boolean resumeInterrupted) {
+    String host,
+    int port,
+    Path dataDir,
+    SecurityConfig security,
+    boolean resumeInterrupted,
+    Path traceDir) {
   public ServiceConfig {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(traceDir, "traceDir");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
     }
+  }
+
+  /** Traces read from {@link #defaultTraceDir}. */
+  public ServiceConfig(
+      String host, int port, Path dataDir, SecurityConfig security, boolean resumeInterrupted) {
+    this(host, port, dataDir, security, resumeInterrupted, defaultTraceDir(dataDir));
+  }
+
+  /** Where traces are read from unless told otherwise: {@code <dataDir>/traces}. */
+  public static Path defaultTraceDir(Path dataDir) {
+    return dataDir.resolve("traces");
+  }
+
+  /** This configuration, reading traces from {@code dir}. */
+  public ServiceConfig withTraceDir(Path dir) {
+    return new ServiceConfig(host, port, dataDir, security, resumeInterrupted, dir);
   }
 
   /** Resuming interrupted campaigns at start-up. */

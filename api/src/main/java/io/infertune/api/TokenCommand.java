@@ -1,5 +1,6 @@
 package io.infertune.api;
 
+import io.infertune.api.cli.RemoteTokens;
 import io.infertune.store.StoreException;
 import io.infertune.store.Stores;
 import io.infertune.store.TrialStores;
@@ -18,17 +19,33 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code infertune token create|list|revoke}: the API tokens in a data directory's database. The
- * service reads them when it starts, and holds the database while it runs: run these while it is
- * stopped.
+ * {@code infertune token create|list|revoke}: the API tokens. Two ways:
+ *
+ * <ul>
+ *   <li>with {@code --url}, through the running service ({@code /api/v1/tokens}, {@link
+ *       RemoteTokens}): the change takes effect at once, for the very next request; an operator's
+ *       token is needed ({@code --token} or {@code INFERTUNE_TOKEN}) once tokens exist;
+ *   <li>without, on the data directory's database ({@code --data-dir}), while the service is
+ *       stopped (it holds the database while it runs): how the very first token is made.
+ * </ul>
+ *
+ * {@code INFERTUNE_URL} does not select the first way: a command that changes who may call the
+ * service names the service it changes.
  */
 @Command(
     name = "token",
-    description = "Create, list and revoke API tokens (run while the service is stopped).",
+    description = {
+      "Create, list and revoke API tokens.",
+      "With --url URL: through the running service, effective at once (needs an operator's"
+          + " --token or INFERTUNE_TOKEN once tokens exist).",
+      "Without --url: on --data-dir's database, while the service is stopped (how the first"
+          + " token is made)."
+    },
     mixinStandardHelpOptions = true,
     subcommands = {
       TokenCommand.Create.class,
@@ -43,15 +60,61 @@ final class TokenCommand implements Runnable {
     spec.commandLine().usage(spec.commandLine().getOut());
   }
 
-  /** Options every subcommand has. */
+  /** Options every subcommand has: where the tokens are. */
   static class DataDir {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(
         names = "--data-dir",
-        description = "The service's data directory (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of("data");
+        paramLabel = "DIR",
+        description = "The stopped service's data directory (default: data); not with --url.")
+    Optional<Path> givenDataDir = Optional.empty();
+
+    @Option(
+        names = "--url",
+        paramLabel = "URL",
+        description =
+            "The running service's base URL (e.g. http://127.0.0.1:8080): the change goes"
+                + " through its API and takes effect at once.")
+    Optional<String> url = Optional.empty();
+
+    @Option(
+        names = "--token",
+        paramLabel = "TOKEN",
+        defaultValue = "${env:INFERTUNE_TOKEN}",
+        description = "With --url: an operator's API token (env INFERTUNE_TOKEN).")
+    String token;
+
+    Path dataDir() {
+      return givenDataDir.orElse(Path.of("data"));
+    }
+
+    /**
+     * The running service's tokens when {@code --url} is given, else empty (the data directory).
+     *
+     * @throws ParameterException with {@code --data-dir} too, or a {@code --url} that is no URL
+     */
+    Optional<RemoteTokens> remote(PrintWriter out, PrintWriter err) {
+      if (url.isEmpty()) {
+        return Optional.empty();
+      }
+      if (givenDataDir.isPresent()) {
+        throw new ParameterException(
+            mixee.commandLine(),
+            "--url and --data-dir exclude each other: --url changes the running service,"
+                + " --data-dir the database of a stopped one");
+      }
+      try {
+        return Optional.of(RemoteTokens.at(url.get(), Optional.ofNullable(token), out, err));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(mixee.commandLine(), e.getMessage());
+      }
+    }
 
     /** The data directory's stores, or a message on {@code err} and empty. */
     Optional<Stores> open(PrintWriter err) {
+      Path dataDir = dataDir();
       try {
         return Optional.of(TrialStores.openAllH2(dataDir));
       } catch (StoreException e) {
@@ -90,7 +153,7 @@ final class TokenCommand implements Runnable {
     @picocli.CommandLine.Mixin DataDir data = new DataDir();
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
       SecureRandom random = new SecureRandom();
       String tokenName =
@@ -105,6 +168,10 @@ final class TokenCommand implements Runnable {
       } catch (IllegalArgumentException e) {
         err.println(e.getMessage());
         return 2;
+      }
+      Optional<RemoteTokens> remote = data.remote(spec.commandLine().getOut(), err);
+      if (remote.isPresent()) {
+        return remote.get().create(tokenName, role);
       }
       Optional<Stores> opened = data.open(err);
       if (opened.isEmpty()) {
@@ -135,7 +202,7 @@ final class TokenCommand implements Runnable {
       spec.commandLine().getOut().flush();
       err.println(
           "Call the API with the header  Authorization: Bearer <secret>  (the service reads"
-              + " tokens when it starts).");
+              + " this database's tokens when it starts; with --url a token works at once).");
       return 0;
     }
   }
@@ -150,7 +217,12 @@ final class TokenCommand implements Runnable {
     @picocli.CommandLine.Mixin DataDir data = new DataDir();
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
+      PrintWriter out = spec.commandLine().getOut();
+      Optional<RemoteTokens> remote = data.remote(out, spec.commandLine().getErr());
+      if (remote.isPresent()) {
+        return remote.get().list();
+      }
       Optional<Stores> opened = data.open(spec.commandLine().getErr());
       if (opened.isEmpty()) {
         return 1;
@@ -159,12 +231,9 @@ final class TokenCommand implements Runnable {
       try (Stores stores = opened.get()) {
         tokens = stores.tokens().list();
       }
-      PrintWriter out = spec.commandLine().getOut();
-      out.printf("%-32s %-9s %s%n", "NAME", "ROLE", "CREATED");
+      RemoteTokens.printHeader(out);
       for (ApiToken t : tokens) {
-        out.printf(
-            "%-32s %-9s %s%n",
-            t.name(), t.role().wireName(), t.createdAt().truncatedTo(ChronoUnit.SECONDS));
+        RemoteTokens.printRow(out, t.name(), t.role().wireName(), t.createdAt());
       }
       out.flush();
       return 0;
@@ -173,7 +242,9 @@ final class TokenCommand implements Runnable {
 
   @Command(
       name = "revoke",
-      description = "Revoke a token: calls that present it are refused once the service restarts.",
+      description =
+          "Revoke a token. With --url: refused from the service's next request on (its open"
+              + " event streams are cut off). Without: once the stopped service starts again.",
       mixinStandardHelpOptions = true)
   static final class Revoke implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -184,8 +255,12 @@ final class TokenCommand implements Runnable {
     @picocli.CommandLine.Mixin DataDir data = new DataDir();
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
       PrintWriter err = spec.commandLine().getErr();
+      Optional<RemoteTokens> remote = data.remote(spec.commandLine().getOut(), err);
+      if (remote.isPresent()) {
+        return remote.get().revoke(name);
+      }
       Optional<Stores> opened = data.open(err);
       if (opened.isEmpty()) {
         return 1;

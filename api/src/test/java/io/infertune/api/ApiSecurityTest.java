@@ -114,8 +114,11 @@ class ApiSecurityTest {
     return io.infertune.store.json.WireFormat.parse(s);
   }
 
+  /** Security as beyond loopback (tokens always enforced), with {@link #TOKENS}. */
   private ApiSecurity enforced(SecurityConfig config) {
-    return new ApiSecurity(TOKENS, true, config, audit, ticker);
+    JdbcTokenStore tokens = new JdbcTokenStore(pool);
+    TOKENS.forEach(tokens::create);
+    return new ApiSecurity(tokens, false, config, audit, ticker);
   }
 
   /** The audit log once it holds {@code n} entries (they are written after the answer). */
@@ -135,7 +138,9 @@ class ApiSecurityTest {
   @Test
   void withoutTokensOnLoopbackTheApiIsOpenAndMutatingCallsAreAuditedAsAnonymous() throws Exception {
     BearerHttp http =
-        serve(new ApiSecurity(List.of(), false, SecurityConfig.UNLIMITED, audit, ticker));
+        serve(
+            new ApiSecurity(
+                new JdbcTokenStore(pool), true, SecurityConfig.UNLIMITED, audit, ticker));
     assertThat(http.get("/api/v1/things", null).status()).isEqualTo(200);
     assertThat(http.post("/api/v1/things", null, "{}").status()).isEqualTo(201);
     List<AuditRecord> log = awaitAudit(1);

@@ -127,25 +127,28 @@ class CampaignApiValidationTest {
     assertThat(http.post("/api/v1/campaigns/" + id + "/stop", "").status()).isEqualTo(409);
   }
 
+  /** Where the service reads traces from: {@code <data-dir>/traces}, made at start-up. */
+  private static Path traces() {
+    return dataDir.resolve("traces");
+  }
+
   @Test
-  void aTraceMustExistAndParseWhereTheServiceRuns() throws Exception {
-    Path malformed = dataDir.resolve("malformed.jsonl");
+  void aTraceMustBeInTheTracesDirectoryExistAndParse() throws Exception {
+    Path malformed = traces().resolve("malformed.jsonl");
     Files.writeString(malformed, "{\"timestamp\": 0, \"input_tokens\": 8}\n{\"timestamp\": 1}\n");
-    Path secret = dataDir.resolve("secret.txt");
+    Path secret = traces().resolve("secret.txt");
     Files.writeString(secret, "hunter2 is the password\n");
     String[][] cases = {
-      {"\"" + dataDir.resolve("no-such.jsonl") + "\"", "trace: no file"},
+      {"\"no-such.jsonl\"", "no trace file 'no-such.jsonl' in the traces directory"},
       {"\"" + malformed + "\"", "line 2"},
-      {"\"" + dataDir + "\"", "is a directory"},
-      {"\"" + secret + "\"", "secret.txt line 1: not a JSON object"},
+      {"\"malformed.jsonl\"", "line 2"},
+      {"\".\"", "is a directory"},
+      {"\"secret.txt\"", "secret.txt line 1: not a JSON object"},
       {"7", "workload.trace"},
     };
     int before = http.get("/api/v1/campaigns").json().get("campaigns").size();
     for (String[] c : cases) {
-      HttpJson.Response r =
-          http.post(
-              "/api/v1/campaigns",
-              "{\"runtime\": \"embedded\", \"workload\": {\"trace\": " + c[0] + "}}");
+      HttpJson.Response r = postTrace(c[0]);
       assertThat(r.status()).as(r.body()).isEqualTo(400);
       assertThat(r.json().get("field").asText()).as(r.body()).isEqualTo("workload.trace");
       assertThat(r.json().get("error").asText()).as(r.body()).contains(c[1]);
@@ -161,9 +164,87 @@ class CampaignApiValidationTest {
     assertThat(http.get("/api/v1/campaigns").json().get("campaigns")).hasSize(before);
   }
 
+  /**
+   * Nothing outside the traces directory is read, by a relative path that climbs out, an absolute
+   * one, or a link inside that leads out; and the answer is the same whether the file outside
+   * exists or not (its content, a valid trace here, would otherwise be accepted).
+   */
+  @Test
+  void aTraceOutsideTheTracesDirectoryIsRefusedWithoutSayingWhetherItExists() throws Exception {
+    Path outside = dataDir.resolve("outside.jsonl");
+    Files.writeString(outside, "{\"timestamp\": 0, \"input_tokens\": 8}\n");
+    Path link = traces().resolve("link.jsonl");
+    Files.deleteIfExists(link);
+    Files.createSymbolicLink(link, outside);
+    Path dangling = traces().resolve("dangling.jsonl");
+    Files.deleteIfExists(dangling);
+    Files.createSymbolicLink(dangling, dataDir.resolve("no-such-outside.jsonl"));
+    String climbs = "../".repeat(traces().getNameCount() + 2) + "etc/passwd";
+    String[] refused = {
+      "../outside.jsonl",
+      "../no-such-outside.jsonl",
+      climbs,
+      outside.toString(),
+      dataDir.resolve("no-such-outside.jsonl").toString(),
+      "/etc/passwd",
+      "/etc/no-such-file",
+      "link.jsonl",
+      "dangling.jsonl",
+      traces().resolve("link.jsonl").toString(),
+    };
+    int before = http.get("/api/v1/campaigns").json().get("campaigns").size();
+    for (String trace : refused) {
+      HttpJson.Response r = postTrace("\"" + trace + "\"");
+      assertThat(r.status()).as(trace + ": " + r.body()).isEqualTo(400);
+      assertThat(r.json().get("field").asText()).isEqualTo("workload.trace");
+      assertThat(r.json().get("error").asText())
+          .as(trace)
+          .isEqualTo(
+              "trace: no trace file '"
+                  + trace
+                  + "' in the traces directory "
+                  + traces().toAbsolutePath().normalize()
+                  + " (a relative path is resolved against it; no file outside it is read)");
+      assertThat(r.body()).doesNotContain("root:");
+    }
+    assertThat(http.get("/api/v1/campaigns").json().get("campaigns")).hasSize(before);
+  }
+
+  @Test
+  void aTraceInsideIsReadByARelativeOrAnAbsolutePath() throws Exception {
+    Files.createDirectories(traces().resolve("monday"));
+    Path inside = traces().resolve("monday/steady.jsonl");
+    Files.writeString(inside, "{\"timestamp\": 0, \"input_tokens\": 8}\n");
+    for (String trace :
+        new String[] {
+          "monday/steady.jsonl", "./monday/../monday/steady.jsonl", inside.toString()
+        }) {
+      HttpJson.Response r =
+          http.post(
+              "/api/v1/campaigns",
+              "{\"runtime\": \"embedded\", \"budget\": {\"maxTrials\": 1},"
+                  + " \"measurement\": {\"warmupSeconds\": 0.5, \"windowSeconds\": 0.5,"
+                  + " \"sampleIntervalSeconds\": 0.5}, \"workload\": {\"trace\": \""
+                  + trace
+                  + "\"}}");
+      assertThat(r.status()).as(trace + ": " + r.body()).isEqualTo(201);
+      assertThat(r.json().path("spec").path("workload").path("trace").asText()).isEqualTo(trace);
+      // One campaign per runtime at a time: stop this one before the next.
+      String id = r.json().get("id").asText();
+      http.post("/api/v1/campaigns/" + id + "/stop", "");
+      http.awaitCampaignEnd(id, Duration.ofMinutes(1));
+    }
+  }
+
+  private static HttpJson.Response postTrace(String traceJson) throws Exception {
+    return http.post(
+        "/api/v1/campaigns",
+        "{\"runtime\": \"embedded\", \"workload\": {\"trace\": " + traceJson + "}}");
+  }
+
   @Test
   void aCampaignReplaysATrace() throws Exception {
-    Path trace = dataDir.resolve("steady.jsonl");
+    Path trace = traces().resolve("steady.jsonl");
     StringBuilder lines = new StringBuilder();
     // 20 requests a second, for 10 seconds, replayed as recorded: well within what the runtime
     // serves on a busy machine.

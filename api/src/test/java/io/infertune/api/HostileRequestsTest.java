@@ -97,7 +97,9 @@ class HostileRequestsTest {
           "{\"configuration\": {\"batch_size\": 16, \"quantization\": \"int8\"},"
               + " \"reason\": \"fuzz\"}",
           "POST /api/v1/runtimes/{id}/rollback",
-          "{\"reason\": \"fuzz\"}");
+          "{\"reason\": \"fuzz\"}",
+          "POST /api/v1/tokens",
+          "{\"name\": \"fuzz-token\", \"role\": \"operator\"}");
 
   private static Path dataDir;
   private static Infertune service;
@@ -233,7 +235,9 @@ class HostileRequestsTest {
         http.get("/api/v1/studies/" + study + "/trials").body(),
         http.get("/api/v1/schedules").body(),
         http.get("/api/v1/runtimes/embedded/deployments").body(),
-        http.get("/api/v1/runtimes/embedded").json().get("current").toString());
+        http.get("/api/v1/runtimes/embedded").json().get("current").toString(),
+        // No token made: one would also turn authentication on for every request after it.
+        http.get("/api/v1/tokens").body());
   }
 
   /**

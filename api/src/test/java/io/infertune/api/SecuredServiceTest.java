@@ -107,6 +107,17 @@ class SecuredServiceTest {
                 "ci-bot POST /api/v1/campaigns 400"));
     // Reads are not audited.
     assertThat(audit).noneMatch(line -> line.contains(" GET "));
+
+    // A change records the token that made it.
+    int batch =
+        http.get("/api/v1/runtimes/embedded", viewer).json().at("/current/batch_size").asInt();
+    BearerHttp.Response push =
+        http.post(
+            "/api/v1/runtimes/embedded/config",
+            operator,
+            "{\"configuration\": {\"batch_size\": " + batch + "}, \"reason\": \"same\"}");
+    assertThat(push.status()).as(push.body()).isEqualTo(200);
+    assertThat(push.json().get("cause").asText()).isEqualTo("operator:ci-bot");
   }
 
   @Test

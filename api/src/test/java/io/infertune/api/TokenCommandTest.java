@@ -109,4 +109,60 @@ class TokenCommandTest {
     assertThat(err.toString()).contains("no token named 'a'");
     assertThat(stored()).extracting(ApiToken::name).containsExactly("b");
   }
+
+  /**
+   * With {@code --url} the commands go through the running service (which holds the database): a
+   * token made so works at once, one revoked so is refused at once.
+   */
+  @Test
+  void withUrlTheCommandsChangeTheRunningServiceAtOnce() throws Exception {
+    String dir = dataDir.toString();
+    assertThat(run("token", "create", "--role", "operator", "--name", "root", "--data-dir", dir))
+        .isEqualTo(0);
+    String root = out.toString().strip();
+    try (Infertune service = Infertune.start(new ServiceConfig("127.0.0.1", 0, dataDir))) {
+      String url = "http://127.0.0.1:" + service.port();
+      BearerHttp http = new BearerHttp(service.port());
+
+      assertThat(
+              run(
+                  "token", "create", "--role", "viewer", "--name", "dash", "--url", url, "--token",
+                  root))
+          .as(err.toString())
+          .isEqualTo(0);
+      String dash = out.toString().strip();
+      assertThat(dash).matches("itk_[A-Za-z0-9_-]{43}");
+      assertThat(err.toString()).contains("dash", "shown this once");
+      assertThat(http.get("/api/v1/campaigns", dash).status()).isEqualTo(200);
+
+      assertThat(run("token", "list", "--url", url, "--token", root)).isEqualTo(0);
+      assertThat(out.toString())
+          .contains("NAME", "root", "operator", "dash", "viewer")
+          .doesNotContain(dash)
+          .doesNotContain(root);
+
+      assertThat(run("token", "revoke", "dash", "--url", url, "--token", root)).isEqualTo(0);
+      assertThat(err.toString()).contains("Revoked token 'dash'");
+      assertThat(http.get("/api/v1/campaigns", dash).status()).isEqualTo(401);
+
+      // Refusals: the service's status and message, exit code 1.
+      assertThat(run("token", "revoke", "dash", "--url", url, "--token", root)).isEqualTo(1);
+      assertThat(err.toString()).contains("HTTP 404", "no token named 'dash'");
+      assertThat(run("token", "revoke", "root", "--url", url, "--token", root)).isEqualTo(1);
+      assertThat(err.toString()).contains("HTTP 409", "last operator token");
+      assertThat(run("token", "list", "--url", url)).isEqualTo(1);
+      assertThat(err.toString()).contains("HTTP 401");
+      assertThat(run("token", "create", "--role", "viewer", "--url", url, "--token", dash))
+          .isEqualTo(1);
+      assertThat(out.toString()).isEmpty();
+
+      // Usage errors: both places at once, or no URL.
+      assertThat(run("token", "list", "--url", url, "--data-dir", dir)).isEqualTo(2);
+      assertThat(err.toString()).contains("exclude each other");
+      assertThat(run("token", "list", "--url", "ftp://x")).isEqualTo(2);
+    }
+    // The service is gone: the data directory again, with what the service wrote.
+    assertThat(stored()).extracting(ApiToken::name).containsExactly("root");
+    assertThat(run("token", "list", "--url", "http://127.0.0.1:1", "--token", "x")).isEqualTo(3);
+  }
 }

@@ -16,7 +16,9 @@ public final class Workloads {
   /**
    * The load {@code spec} describes, over the standard corpus, on the system clock and virtual
    * threads: {@link #generative} requests when the spec gives token lengths, else the corpus'
-   * inputs as they are.
+   * inputs as they are. A trace is read from wherever its path points, relative to the working
+   * directory: for local tools run by the trace's owner ({@code infertune demo}, experiments); the
+   * service reads specs from its callers and uses {@link #from(WorkloadSpec, TraceDirectory)}.
    *
    * @throws IllegalArgumentException when the spec asks for more distinct inputs than the corpus
    *     can give ({@link DistinctInputs#capacity}), a length distribution is invalid, or the trace
@@ -24,8 +26,24 @@ public final class Workloads {
    */
   public static Workload from(WorkloadSpec spec) {
     if (spec.trace().isPresent()) {
-      return trace(spec);
+      return trace(spec, anywhere(spec.trace().orElseThrow()));
     }
+    return fromCorpus(spec);
+  }
+
+  /**
+   * As {@link #from(WorkloadSpec)}, reading a trace only from {@code traces} ({@link
+   * TraceDirectory#locate}): a path outside it, or a link that leads out, is refused with the same
+   * message as a missing file.
+   */
+  public static Workload from(WorkloadSpec spec, TraceDirectory traces) {
+    if (spec.trace().isPresent()) {
+      return trace(spec, traces.locate(spec.trace().orElseThrow()));
+    }
+    return fromCorpus(spec);
+  }
+
+  private static Workload fromCorpus(WorkloadSpec spec) {
     if (spec.generative()) {
       return generative(
           spec,
@@ -35,21 +53,26 @@ public final class Workloads {
     return CorpusWorkload.builder(spec).build();
   }
 
-  /**
-   * The spec's trace, read now: a missing or malformed file fails here, naming the field. A line
-   * that is not JSON is reported by its number only: the parser's message quotes the text, and a
-   * path to a file that is no trace must not show its content to whoever named it.
-   */
-  private static TraceWorkload trace(WorkloadSpec spec) {
+  /** The file {@code trace} names, wherever it is. */
+  private static Path anywhere(String trace) {
     Path file;
     try {
-      file = Path.of(spec.trace().orElseThrow());
+      file = Path.of(trace);
     } catch (InvalidPathException e) {
       throw new IllegalArgumentException("trace: not a path: " + e.getMessage(), e);
     }
     if (Files.isDirectory(file)) {
       throw new IllegalArgumentException("trace: " + file.toAbsolutePath() + " is a directory");
     }
+    return file;
+  }
+
+  /**
+   * The spec's trace, read now: a missing or malformed file fails here, naming the field. A line
+   * that is not JSON is reported by its number only: the parser's message quotes the text, and a
+   * path to a file that is no trace must not show its content to whoever named it.
+   */
+  private static TraceWorkload trace(WorkloadSpec spec, Path file) {
     try {
       return trace(file, spec.traceSpeedUp());
     } catch (NoSuchFileException e) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 /**
  * A sequence of trials under a budget. Immutable; {@code with...} methods copy.
  *
- * @param startedBy who or what started it: {@code operator}, {@code schedule:<id>}, {@code demo}
+ * @param startedBy who or what started it: {@code operator} (or {@code operator:<token name>} over
+ *     an API with tokens), {@code schedule:<id>}, {@code drift:<id>}, {@code demo}
  * @param message how it ended, for people
  */
 public record Campaign(

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  *     lognormal:median=M,sigma=S}); given together with {@code outputTokens}
  * @param outputTokens for a generative runtime, the output lengths each request asks for, in
  *     tokens, in the same form; when present the workload sends generative requests
- * @param trace a JSON Lines trace to replay instead (a file path where the service runs: {@code
+ * @param trace a JSON Lines trace to replay instead (a file in the service's traces directory, by a
+ *     path relative to it or an absolute one inside it; local tools read it where they run: {@code
  *     {"timestamp": seconds, "input_tokens": N | "prompt": "...", "output_tokens": N}} per line),
  *     open loop at the recorded times, starting over at its end; the mode, concurrency, rate,
  *     inputs and token lengths then play no part (the trace has its own), and the seed none either
