@@ -87,7 +87,7 @@ final class ApiContract {
             .map(
                 c -> {
                   contract = Optional.of(c);
-                  return RequestValidator.create(vertx, c);
+                  return RequestValidator.create(vertx, CachedSchemaValidators.of(c));
                 });
   }
 

@@ -41,11 +41,15 @@ public final class ApiVerticle extends VerticleBase {
   /** Largest request body accepted, in bytes. */
   static final long MAX_BODY_BYTES = 256 * 1024;
 
-  /** How long a kept listing may be served without this process seeing a change (see above). */
-  static final Duration LISTING_MAX_AGE = Duration.ofSeconds(1);
+  /**
+   * How long a kept listing may be served without this process seeing a change. The service's H2
+   * file is its own while it runs (locked), so every write goes through the store that counts them:
+   * this bound is a safety net, not how fresh a listing is.
+   */
+  static final Duration LISTING_MAX_AGE = Duration.ofSeconds(10);
 
-  /** Characters of listings kept, all together (about twice as many bytes of heap). */
-  static final long LISTING_CACHE_CHARS = 8L << 20;
+  /** Bytes of listings kept, all together (16 MiB of heap at most). */
+  static final long LISTING_CACHE_BYTES = 16L << 20;
 
   private final ServiceConfig config;
   private final TrialStore store;
@@ -86,8 +90,7 @@ public final class ApiVerticle extends VerticleBase {
     this.drift = drift;
     this.security = security;
     this.events = events;
-    // A listing is kept until this process writes to the store or a campaign starts or ends here;
-    // writes by other nodes sharing a PostgreSQL database show within LISTING_MAX_AGE.
+    // A listing is kept until this process writes to the store or a campaign starts or ends here.
     ListingCache cache =
         new ListingCache(
             () ->
@@ -97,7 +100,7 @@ public final class ApiVerticle extends VerticleBase {
                     : Optional.empty(),
             Ticker.system(),
             LISTING_MAX_AGE,
-            LISTING_CACHE_CHARS);
+            LISTING_CACHE_BYTES);
     FunctionCounter.builder("infertune.listing.cache.requests", cache, c -> c.hitsAndMisses()[0])
         .description("Listings (campaigns, trial pages) answered from a kept body, or built")
         .tag("result", "hit")

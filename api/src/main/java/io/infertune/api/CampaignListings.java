@@ -94,7 +94,7 @@ final class CampaignListings {
     ctx.response()
         .setStatusCode(200)
         .putHeader("content-type", "application/json; charset=utf-8")
-        .end(body.json());
+        .end(body.bytes());
   }
 
   /** Whether an {@code If-None-Match} value names {@code etag} (weakly, as RFC 9110 says). */

@@ -1,6 +1,7 @@
 package io.infertune.api;
 
 import io.infertune.tuner.measure.Ticker;
+import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
@@ -8,6 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.zip.CRC32C;
 
@@ -26,16 +30,24 @@ import java.util.zip.CRC32C;
  * <p>Each body has a strong ETag (CRC-32C and length of its UTF-8 bytes): a client that sends it
  * back in {@code If-None-Match} gets 304 with no body.
  *
- * @implNote thread-safe (one lock around the map; bodies are built outside it, so two readers that
- *     miss at once both build, and the later one's body is kept). Least recently used bodies are
- *     dropped beyond {@code maxChars} characters in all.
+ * @implNote thread-safe (one lock around the map; bodies are built outside it, one build per key
+ *     and version at a time). Least recently used bodies are dropped beyond {@code maxBytes} bytes
+ *     in all.
  */
 final class ListingCache {
-  /** A body and its ETag (with its quotes). */
-  record Body(String json, String etag) {
+  /**
+   * A body, its UTF-8 bytes as sent, and its ETag (with its quotes). The bytes are encoded once:
+   * Vert.x writes a slice of a buffer, never the buffer itself, so one buffer serves every answer.
+   */
+  record Body(Buffer bytes, String etag) {
     Body {
-      Objects.requireNonNull(json, "json");
+      Objects.requireNonNull(bytes, "bytes");
       Objects.requireNonNull(etag, "etag");
+    }
+
+    /** The body as text. */
+    String json() {
+      return bytes.toString(StandardCharsets.UTF_8);
     }
 
     static Body of(String json) {
@@ -43,19 +55,23 @@ final class ListingCache {
       CRC32C crc = new CRC32C();
       crc.update(utf8);
       return new Body(
-          json,
+          Buffer.buffer(utf8),
           "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(utf8.length) + "\"");
     }
   }
 
   private record Entry(Object version, Body body, long builtAtNanos) {}
 
+  /** A build under way, for readers that miss meanwhile. */
+  private record Building(Object version, CompletableFuture<Body> body) {}
+
   private final Supplier<Optional<Object>> version;
   private final Ticker ticker;
   private final long maxAgeNanos;
-  private final long maxChars;
+  private final long maxBytes;
   private final Map<String, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
-  private long chars;
+  private final Map<String, Building> building = new ConcurrentHashMap<>();
+  private long bytes;
   private long hits;
   private long misses;
 
@@ -63,16 +79,16 @@ final class ListingCache {
    * @param version the version of the data the bodies are built from; empty when it cannot be told
    *     (then nothing is kept)
    * @param maxAge how long a body may be served without a change of version being seen
-   * @param maxChars the most characters kept, all bodies together
+   * @param maxBytes the most bytes kept, all bodies together
    */
-  ListingCache(Supplier<Optional<Object>> version, Ticker ticker, Duration maxAge, long maxChars) {
+  ListingCache(Supplier<Optional<Object>> version, Ticker ticker, Duration maxAge, long maxBytes) {
     this.version = Objects.requireNonNull(version, "version");
     this.ticker = Objects.requireNonNull(ticker, "ticker");
-    if (maxAge.isNegative() || maxChars < 0) {
-      throw new IllegalArgumentException("maxAge and maxChars must be >= 0");
+    if (maxAge.isNegative() || maxBytes < 0) {
+      throw new IllegalArgumentException("maxAge and maxBytes must be >= 0");
     }
     this.maxAgeNanos = maxAge.toNanos();
-    this.maxChars = maxChars;
+    this.maxBytes = maxBytes;
   }
 
   /** The body kept for {@code key}, if the data it shows has not changed since it was built. */
@@ -93,9 +109,12 @@ final class ListingCache {
   }
 
   /**
-   * The body kept for {@code key}, or the one {@code build} makes, then kept.
+   * The body kept for {@code key}, or the one {@code build} makes, then kept. Readers that miss
+   * while another builds the same key at the same version wait for that build instead of building
+   * too: when a trial ends, every poller misses at once.
    *
-   * @throws RuntimeException whatever {@code build} throws (nothing is kept then)
+   * @throws RuntimeException whatever {@code build} throws (nothing is kept then; readers that
+   *     waited for it get the same)
    */
   Body get(String key, Supplier<String> build) {
     Optional<Body> kept = get(key);
@@ -104,24 +123,55 @@ final class ListingCache {
     }
     // Read before the build: a write during the build makes this body's version stale at once.
     Optional<Object> before = version.get();
-    long builtAt = ticker.nanos();
-    Body body = Body.of(build.get());
-    before.ifPresent(v -> put(key, new Entry(v, body, builtAt)));
-    return body;
+    if (before.isEmpty()) {
+      return Body.of(build.get());
+    }
+    Building mine = new Building(before.get(), new CompletableFuture<>());
+    Building other = building.putIfAbsent(key, mine);
+    if (other != null) {
+      if (other.version().equals(before.get())) {
+        return await(other.body());
+      }
+      // A build for another version is under way: this one is not shared.
+      return Body.of(build.get());
+    }
+    try {
+      long builtAt = ticker.nanos();
+      Body body = Body.of(build.get());
+      put(key, new Entry(before.get(), body, builtAt));
+      mine.body().complete(body);
+      return body;
+    } catch (RuntimeException e) {
+      mine.body().completeExceptionally(e);
+      throw e;
+    } finally {
+      building.remove(key, mine);
+    }
+  }
+
+  private static Body await(CompletableFuture<Body> body) {
+    try {
+      return body.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw e;
+    }
   }
 
   private synchronized void put(String key, Entry entry) {
-    if (entry.body().json().length() > maxChars) {
+    if (entry.body().bytes().length() > maxBytes) {
       return;
     }
     Entry old = entries.put(key, entry);
     if (old != null) {
-      chars -= old.body().json().length();
+      bytes -= old.body().bytes().length();
     }
-    chars += entry.body().json().length();
+    bytes += entry.body().bytes().length();
     Iterator<Entry> eldest = entries.values().iterator();
-    while (chars > maxChars && eldest.hasNext()) {
-      chars -= eldest.next().body().json().length();
+    while (bytes > maxBytes && eldest.hasNext()) {
+      bytes -= eldest.next().body().bytes().length();
       eldest.remove();
     }
   }
@@ -131,8 +181,8 @@ final class ListingCache {
     return new long[] {hits, misses};
   }
 
-  /** Characters kept, all bodies together. */
-  synchronized long chars() {
-    return chars;
+  /** Bytes kept, all bodies together. */
+  synchronized long bytes() {
+    return bytes;
   }
 }

@@ -176,4 +176,23 @@ class ApiContractTest {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
   }
+
+  @Test
+  void theValidatorsRepositoryBuildsEachSchemasValidatorOnce() {
+    io.vertx.openapi.contract.OpenAPIContract contract = service.api().contract().contract();
+    io.vertx.json.schema.SchemaRepository cached =
+        CachedSchemaValidators.of(contract).getSchemaRepository();
+    io.vertx.json.schema.JsonSchema limit =
+        contract.operation("listCampaigns").getParameters().stream()
+            .filter(p -> p.getName().equals("limit"))
+            .findFirst()
+            .orElseThrow()
+            .getSchema();
+    assertThat(cached.validator(limit)).isSameAs(cached.validator(limit));
+    // The library's own repository builds a new one each time: what the cache is for.
+    assertThat(contract.getSchemaRepository().validator(limit))
+        .isNotSameAs(contract.getSchemaRepository().validator(limit));
+    assertThat(cached.validator(limit).validate(5).getValid()).isTrue();
+    assertThat(cached.validator(limit).validate(0).getValid()).isFalse();
+  }
 }

@@ -17,8 +17,8 @@ class ListingCacheTest {
 
   private final ManualTicker ticker = new ManualTicker();
 
-  private ListingCache cache(long maxChars) {
-    return new ListingCache(version::get, ticker, Duration.ofSeconds(1), maxChars);
+  private ListingCache cache(long maxBytes) {
+    return new ListingCache(version::get, ticker, Duration.ofSeconds(1), maxBytes);
   }
 
   private String body(String text) {
@@ -61,7 +61,7 @@ class ListingCacheTest {
     ListingCache cache = cache(1000);
     cache.get("k", () -> body("one"));
     assertThat(cache.get("k", () -> body("two")).json()).isEqualTo("two");
-    assertThat(cache.chars()).isZero();
+    assertThat(cache.bytes()).isZero();
   }
 
   @Test
@@ -85,14 +85,14 @@ class ListingCacheTest {
     cache.get("b", () -> body("bbbb"));
     cache.get("a"); // a is now the most recently used
     cache.get("c", () -> body("cccc"));
-    assertThat(cache.chars()).isEqualTo(8);
+    assertThat(cache.bytes()).isEqualTo(8);
     assertThat(cache.get("a")).isPresent();
     assertThat(cache.get("b")).isEmpty();
     assertThat(cache.get("c")).isPresent();
     // A body larger than the whole budget is served but not kept.
     cache.get("big", () -> body("x".repeat(11)));
     assertThat(cache.get("big")).isEmpty();
-    assertThat(cache.chars()).isEqualTo(8);
+    assertThat(cache.bytes()).isEqualTo(8);
   }
 
   @Test
@@ -106,5 +106,102 @@ class ListingCacheTest {
     assertThat(CampaignListings.matches("*", etag)).isTrue();
     assertThat(CampaignListings.matches("\"x\"", etag)).isFalse();
     assertThat(CampaignListings.matches(null, etag)).isFalse();
+  }
+
+  @Test
+  void readersThatMissDuringABuildWaitForItInsteadOfBuildingToo() throws Exception {
+    ListingCache cache = cache(1000);
+    java.util.concurrent.CountDownLatch building = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<String> first =
+          pool.submit(
+              () ->
+                  cache
+                      .get(
+                          "k",
+                          () -> {
+                            building.countDown();
+                            try {
+                              finish.await();
+                            } catch (InterruptedException e) {
+                              throw new IllegalStateException(e);
+                            }
+                            return body("built once");
+                          })
+                      .json());
+      building.await();
+      java.util.concurrent.atomic.AtomicReference<String> second =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread reader =
+          Thread.ofPlatform()
+              .start(() -> second.set(cache.get("k", () -> body("built twice")).json()));
+      // It parks on the first build (had it built its own, it would have ended by now).
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+      finish.countDown();
+      reader.join();
+      assertThat(first.get()).isEqualTo("built once");
+      assertThat(second.get()).isEqualTo("built once");
+      assertThat(builds).hasValue(1);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aFailedBuildFailsTheReadersThatWaitedForItToo() throws Exception {
+    ListingCache cache = cache(1000);
+    java.util.concurrent.CountDownLatch building = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<?> first =
+          pool.submit(
+              () ->
+                  cache.get(
+                      "k",
+                      () -> {
+                        building.countDown();
+                        try {
+                          finish.await();
+                        } catch (InterruptedException e) {
+                          throw new IllegalStateException(e);
+                        }
+                        throw ApiException.badRequest("before", "no campaign 'x'");
+                      }));
+      building.await();
+      java.util.concurrent.atomic.AtomicReference<Throwable> secondFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
+      Thread reader =
+          Thread.ofPlatform()
+              .start(
+                  () -> {
+                    try {
+                      cache.get("k", () -> body("x"));
+                    } catch (RuntimeException e) {
+                      secondFailure.set(e);
+                    }
+                  });
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+      finish.countDown();
+      reader.join();
+      assertThatThrownBy(first::get).hasCauseInstanceOf(ApiException.class);
+      assertThat(secondFailure.get()).isInstanceOf(ApiException.class);
+      assertThat(builds).hasValue(0);
+      assertThat(cache.get("k")).isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -122,6 +122,8 @@ public final class ApiLoadBenchmark {
       System.out.println(
           "| campaign | endpoint | connections | requests/s (median) | p99 ms (median) | non-2xx |");
       System.out.println("|---|---|---:|---:|---:|---:|");
+      // Untimed: the JIT compiles the request path before anything is measured.
+      openLoop(List.copyOf(endpoints.values()), fixedRate, 10);
       sweep("none", endpoints);
       OpenLoopResult idle = openLoop(List.copyOf(endpoints.values()), fixedRate, phaseSeconds);
       String probe = startProbeCampaign();
