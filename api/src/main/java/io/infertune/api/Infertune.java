@@ -195,12 +195,12 @@ public final class Infertune implements AutoCloseable {
   }
 
   /**
-   * Whether a thread of this process, by its name as Linux keeps it (15 characters at most), serves
-   * the API: Vert.x's event loops, workers and acceptor ({@code vert.x-...}); no runtime or load
-   * generator of a campaign runs on Vert.x.
+   * Whether a Java thread of this process, by its name, serves the API: Vert.x's event loops,
+   * workers and acceptor ({@code vert.x-...}); no runtime or load generator of a campaign runs on
+   * Vert.x.
    */
-  static boolean isApiThread(String linuxThreadName) {
-    return linuxThreadName.startsWith("vert.x-");
+  static boolean isApiThread(String javaThreadName) {
+    return javaThreadName.startsWith("vert.x-");
   }
 
   private void tickDrift() {

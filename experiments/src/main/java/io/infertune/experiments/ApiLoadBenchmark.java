@@ -67,15 +67,21 @@ public final class ApiLoadBenchmark {
   private final int cycles;
   private final double fixedRate;
   private final Path dataDir;
+
+  /** Knobs pushed to the embedded runtime before the probe campaign starts (a JSON object). */
+  private final Optional<String> probeConfig;
+
   private String base;
 
   private ApiLoadBenchmark(Map<String, String> options) throws IOException {
     campaigns = Integer.parseInt(options.getOrDefault("campaigns", "100"));
     trialsPerCampaign = Integer.parseInt(options.getOrDefault("trials", "100"));
+    String levelList = options.getOrDefault("levels", "1,8,32,64,128");
     levels =
-        Arrays.stream(options.getOrDefault("levels", "1,8,32,64,128").split(","))
-            .map(Integer::parseInt)
-            .toList();
+        levelList.equals("none")
+            ? List.of()
+            : Arrays.stream(levelList.split(",")).map(Integer::parseInt).toList();
+    probeConfig = Optional.ofNullable(options.get("probe-config"));
     levelSeconds = Integer.parseInt(options.getOrDefault("level-seconds", "5"));
     repeats = Integer.parseInt(options.getOrDefault("repeats", "3"));
     phaseSeconds = Integer.parseInt(options.getOrDefault("phase-seconds", "20"));
@@ -126,6 +132,22 @@ public final class ApiLoadBenchmark {
       openLoop(List.copyOf(endpoints.values()), fixedRate, 10);
       sweep("none", endpoints);
       OpenLoopResult idle = openLoop(List.copyOf(endpoints.values()), fixedRate, phaseSeconds);
+      if (probeConfig.isPresent()) {
+        HttpResponse<String> pushed =
+            HTTP.send(
+                HttpRequest.newBuilder(URI.create(base + "/api/v1/runtimes/embedded/config"))
+                    .header("content-type", "application/json")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "{\"configuration\": " + probeConfig.get() + "}"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (pushed.statusCode() != 200) {
+          throw new IllegalStateException(
+              "cannot push " + probeConfig.get() + ": " + pushed.body());
+        }
+        System.out.println("pushed to the embedded runtime before the probe: " + probeConfig.get());
+      }
       String probe = startProbeCampaign();
       awaitTrials(probe, 2, Duration.ofMinutes(3));
       sweep("running", endpoints);

@@ -1,7 +1,9 @@
 package io.infertune.tuner.measure;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,9 +89,9 @@ public interface HostCpu {
   /**
    * {@code /proc/stat} where it can be read, else {@link #NONE}.
    *
-   * @param serviceThread whether a thread of this process, by its name as Linux keeps it (at most
-   *     15 characters: {@code /proc/self/task/<tid>/comm}), serves others than the measurement: its
-   *     CPU time is then counted apart ({@link #serviceShare}) instead of as the measurement's
+   * @param serviceThread whether a Java thread of this process, by its name, serves others than the
+   *     measurement: its CPU time ({@link ThreadMXBean#getThreadCpuTime}) is then counted apart
+   *     ({@link #serviceShare}) instead of as the measurement's
    */
   static HostCpu linux(Predicate<String> serviceThread) {
     Path stat = Path.of("/proc/stat");
@@ -113,14 +115,14 @@ public interface HostCpu {
         for (ProcessHandle child : self.descendants().toList()) {
           own = own.plus(child.info().totalCpuDuration().orElse(Duration.ZERO));
         }
-        long serviceTicks = threadTicks(serviceThread);
+        double serviceSeconds = javaThreadSeconds(serviceThread);
         return Optional.of(
             new Reading(
                 System.nanoTime(),
                 (double) (total - idle) / TICKS_PER_SECOND,
                 Math.max(1, cpus),
                 own.toNanos() / 1e9,
-                (double) serviceTicks / TICKS_PER_SECOND));
+                serviceSeconds));
       } catch (IOException | RuntimeException e) {
         return Optional.empty();
       }
@@ -128,36 +130,25 @@ public interface HostCpu {
   }
 
   /**
-   * The CPU time, in clock ticks, of this process's threads whose name {@code serviceThread}
-   * accepts, from {@code /proc/self/task/<tid>/stat} (user and system time, fields 14 and 15); 0
-   * when nothing is accepted or the threads cannot be read.
+   * The CPU time, in seconds, of this JVM's live threads whose Java name {@code serviceThread}
+   * accepts; 0 when the JVM cannot measure thread CPU time.
+   *
+   * <p>Java threads by their Java names, not the kernel's: a native thread takes its kernel name
+   * from the thread that started it, so the pool threads of a model session created on an API
+   * worker (a configuration pushed over REST) would be named like the API's threads.
    */
-  private static long threadTicks(Predicate<String> serviceThread) {
-    Path tasks = Path.of("/proc/self/task");
-    long ticks = 0;
-    try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
-      for (Path thread : threads) {
-        String stat;
-        try {
-          stat = Files.readString(thread.resolve("stat"));
-        } catch (IOException e) {
-          continue; // the thread ended meanwhile
-        }
-        // "tid (name) state ppid ...": the name may hold spaces and parentheses, so it ends at
-        // the last ')'; utime and stime are the 12th and 13th fields after it.
-        int open = stat.indexOf('(');
-        int close = stat.lastIndexOf(')');
-        if (open < 0 || close < open || !serviceThread.test(stat.substring(open + 1, close))) {
-          continue;
-        }
-        String[] f = stat.substring(close + 2).trim().split("\\s+");
-        if (f.length > 12) {
-          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
+  private static double javaThreadSeconds(Predicate<String> serviceThread) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
       return 0;
     }
-    return ticks;
+    long nanos = 0;
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds(), 0)) {
+      if (info != null && serviceThread.test(info.getThreadName())) {
+        // -1 when the thread ended since it was listed: its time leaves with it.
+        nanos += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+      }
+    }
+    return nanos / 1e9;
   }
 }

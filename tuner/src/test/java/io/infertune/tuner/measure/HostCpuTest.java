@@ -62,7 +62,7 @@ class HostCpuTest {
       return; // not Linux
     }
     // Half a second of CPU on a thread the predicate accepts, then as much on one it does not;
-    // each thread lives on until read (an ended thread's time leaves /proc with it).
+    // each thread lives on until read (an ended thread's time is no longer counted).
     CountDownLatch read = new CountDownLatch(1);
     spin("svc-spin-1", Duration.ofMillis(500), read);
     HostCpu.Reading afterService = host.read().orElseThrow();
@@ -70,8 +70,8 @@ class HostCpuTest {
     HostCpu.Reading afterOther = host.read().orElseThrow();
     read.countDown();
     double service = afterService.serviceSeconds() - before.get().serviceSeconds();
-    // Clock ticks are 10 ms; the thread's own CPU clock and the kernel's ticks agree to a few.
-    assertThat(service).isBetween(0.4, 0.6);
+    // The same clock the thread spun on (ThreadMXBean), so close; the reading adds a little.
+    assertThat(service).isBetween(0.45, 0.6);
     assertThat(afterOther.serviceSeconds() - afterService.serviceSeconds())
         .as("a thread the predicate does not name is not the service's")
         .isLessThan(0.05);
