@@ -14,12 +14,14 @@ import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
 import io.vertx.openapi.validation.RequestParameter;
 import io.vertx.openapi.validation.RequestUtils;
 import io.vertx.openapi.validation.RequestValidator;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatableRequest;
 import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.impl.RequestValidatorImpl;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,6 +72,10 @@ final class ApiContract {
 
   private final String yaml;
   private final Future<RequestValidator> validator;
+
+  /** The same validation, parameter by parameter, for requests without a body (see below). */
+  private final Future<RequestValidatorImpl> parameters;
+
   private volatile Optional<OpenAPIContract> contract = Optional.empty();
 
   private ApiContract(Vertx vertx) {
@@ -82,13 +88,15 @@ final class ApiContract {
     } catch (IOException e) {
       throw new UncheckedIOException("the bundled " + RESOURCE + " is not valid YAML", e);
     }
-    this.validator =
+    Future<OpenAPIContract> parsed =
         OpenAPIContract.from(vertx, json)
             .map(
                 c -> {
                   contract = Optional.of(c);
-                  return RequestValidator.create(vertx, CachedSchemaValidators.of(c));
+                  return CachedSchemaValidators.of(c);
                 });
+    this.validator = parsed.map(c -> RequestValidator.create(vertx, c));
+    this.parameters = parsed.map(c -> new RequestValidatorImpl(vertx, c));
   }
 
   /**
@@ -195,12 +203,46 @@ final class ApiContract {
         return;
       }
       Buffer bodyOrEmpty = body == null ? Buffer.buffer() : body;
-      RequestUtils.extract(ctx.request(), op, () -> Future.succeededFuture(bodyOrEmpty))
-          .<ValidatableRequest>map(AsJson::new)
+      Future<ValidatableRequest> request =
+          RequestUtils.extract(ctx.request(), op, () -> Future.succeededFuture(bodyOrEmpty))
+              .map(AsJson::new);
+      if (op.getRequestBody() == null) {
+        // Parameters only (every GET): with validators built once, checking them costs less
+        // than the library's hop to a worker thread and back, which it makes for every request.
+        request
+            .compose(r -> validateParameters(r, op))
+            .onSuccess(v -> ctx.next())
+            .onFailure(e -> ctx.fail(toApiException(e)));
+        return;
+      }
+      request
           .compose(r -> validator.result().validate(r, op.getOperationId()))
           .onSuccess(v -> ctx.next())
           .onFailure(e -> ctx.fail(toApiException(e)));
     };
+  }
+
+  /**
+   * What the library's {@link RequestValidator#validate(ValidatableRequest, String)} does for an
+   * operation without a request body, on the calling thread: each parameter through the library's
+   * own {@link RequestValidatorImpl#validateParameter} (its transformers, schemas and errors).
+   */
+  private Future<Void> validateParameters(ValidatableRequest request, Operation op) {
+    try {
+      for (Parameter p : op.getParameters()) {
+        Map<String, RequestParameter> values =
+            switch (p.getIn()) {
+              case COOKIE -> request.getCookies();
+              case HEADER -> request.getHeaders();
+              case PATH -> request.getPathParameters();
+              case QUERY -> request.getQuery();
+            };
+        parameters.result().validateParameter(p, values.get(p.getName()));
+      }
+      return Future.succeededFuture();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static boolean isJson(Buffer body) {
