@@ -71,6 +71,9 @@ public final class ApiLoadBenchmark {
   /** Knobs pushed to the embedded runtime before the probe campaign starts (a JSON object). */
   private final Optional<String> probeConfig;
 
+  /** The loaded phases of each cycle, each after a quiet one: fixed, revalidate, wrk, control. */
+  private final List<String> phaseKinds;
+
   private String base;
 
   private ApiLoadBenchmark(Map<String, String> options) throws IOException {
@@ -82,6 +85,7 @@ public final class ApiLoadBenchmark {
             ? List.of()
             : Arrays.stream(levelList.split(",")).map(Integer::parseInt).toList();
     probeConfig = Optional.ofNullable(options.get("probe-config"));
+    phaseKinds = List.of(options.getOrDefault("phases", "fixed,revalidate,wrk").split(","));
     levelSeconds = Integer.parseInt(options.getOrDefault("level-seconds", "5"));
     repeats = Integer.parseInt(options.getOrDefault("repeats", "3"));
     phaseSeconds = Integer.parseInt(options.getOrDefault("phase-seconds", "20"));
@@ -156,17 +160,42 @@ public final class ApiLoadBenchmark {
       System.out.println("phases (campaign throughput per trial, fixed configuration):");
       List<Phase> phases = new ArrayList<>();
       List<OpenLoopResult> fixed = new ArrayList<>();
+      List<OpenLoopResult> revalidating = new ArrayList<>();
+      List<OpenLoopResult> controls = new ArrayList<>();
+      // A control: the same open loop against a bare JDK HTTP server in this JVM answering a
+      // fixed 40 KB body, to tell the load tool's own cost from the API's.
+      com.sun.net.httpserver.HttpServer control = controlServer();
+      String controlBase = "http://127.0.0.1:" + control.getAddress().getPort();
       for (int cycle = 0; cycle < cycles; cycle++) {
-        phases.add(quiet());
-        Instant start = Instant.now();
-        OpenLoopResult o = openLoop(List.copyOf(endpoints.values()), fixedRate, phaseSeconds);
-        fixed.add(o);
-        phases.add(new Phase("fixed " + (int) fixedRate + "/s", start, Instant.now()));
-        phases.add(quiet());
-        start = Instant.now();
-        wrk("/api/v1/campaigns", 32, phaseSeconds);
-        phases.add(new Phase("wrk 32 connections", start, Instant.now()));
+        for (String kind : phaseKinds) {
+          phases.add(quiet());
+          Instant start = Instant.now();
+          String label;
+          switch (kind) {
+            case "fixed" -> {
+              fixed.add(
+                  openLoop(base, List.copyOf(endpoints.values()), fixedRate, phaseSeconds, false));
+              label = "fixed " + (int) fixedRate + "/s";
+            }
+            case "revalidate" -> {
+              revalidating.add(
+                  openLoop(base, List.copyOf(endpoints.values()), fixedRate, phaseSeconds, true));
+              label = "fixed " + (int) fixedRate + "/s, If-None-Match";
+            }
+            case "wrk" -> {
+              wrk("/api/v1/campaigns", 32, phaseSeconds);
+              label = "wrk 32 connections";
+            }
+            case "control" -> {
+              controls.add(openLoop(controlBase, List.of("/"), fixedRate, phaseSeconds, false));
+              label = "control: " + (int) fixedRate + "/s to a bare JDK server";
+            }
+            default -> throw new IllegalArgumentException("unknown phase " + kind);
+          }
+          phases.add(new Phase(label, start, Instant.now()));
+        }
       }
+      control.stop(0);
       System.out.println();
       System.out.printf(
           "| open loop, %d requests/s over the three endpoints | achieved/s | p50 ms | p99 ms |"
@@ -176,6 +205,9 @@ public final class ApiLoadBenchmark {
       printOpenLoop("no campaign", idle);
       for (int i = 0; i < fixed.size(); i++) {
         printOpenLoop("campaign running, run " + (i + 1), fixed.get(i));
+      }
+      for (int i = 0; i < revalidating.size(); i++) {
+        printOpenLoop("campaign running, If-None-Match, run " + (i + 1), revalidating.get(i));
       }
       Thread.sleep(Duration.ofSeconds(8)); // the last phase's trials finish
       report(probe, phases);
@@ -360,6 +392,36 @@ public final class ApiLoadBenchmark {
           median(values(ms, "/report/serviceCpuShare")),
           median(values(ms, "/report/othersCpuShare")));
     }
+    compareWithControl(byLoad);
+  }
+
+  /**
+   * The API's phases against the control's (the same open loop at a bare JDK server): what the API
+   * costs the campaign beyond what the load itself does.
+   */
+  private static void compareWithControl(Map<String, List<JsonNode>> byLoad) {
+    Optional<String> control =
+        byLoad.keySet().stream().filter(k -> k.startsWith("control")).findFirst();
+    if (control.isEmpty()) {
+      return;
+    }
+    double[] c = values(byLoad.get(control.get()), "/metrics/throughput_rps/mean");
+    System.out.println();
+    System.out.println("| API load during the trial | ratio to the control | Mann-Whitney p |");
+    System.out.println("|---|---:|---:|");
+    for (String load : byLoad.keySet()) {
+      if (load.equals("none") || load.equals(control.get())) {
+        continue;
+      }
+      double[] v = values(byLoad.get(load), "/metrics/throughput_rps/mean");
+      if (v.length > 1 && c.length > 1) {
+        System.out.printf(
+            "| %s | %.3f | %.3f |%n",
+            load,
+            median(v) / median(c),
+            new org.apache.commons.math3.stat.inference.MannWhitneyUTest().mannWhitneyUTest(v, c));
+      }
+    }
   }
 
   /** The numbers at {@code pointer} in each measurement that has one. */
@@ -430,6 +492,18 @@ public final class ApiLoadBenchmark {
    */
   private OpenLoopResult openLoop(List<String> paths, double rate, int seconds)
       throws InterruptedException {
+    return openLoop(base, paths, rate, seconds, false);
+  }
+
+  /**
+   * As above; with {@code revalidate}, each request sends the ETag of the last 200 answer to its
+   * path in {@code If-None-Match}, as a browser or a polling script does, and a 304 counts as
+   * answered.
+   */
+  private OpenLoopResult openLoop(
+      String target, List<String> paths, double rate, int seconds, boolean revalidate)
+      throws InterruptedException {
+    Map<String, String> etags = new java.util.concurrent.ConcurrentHashMap<>();
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
     AtomicLong errors = new AtomicLong();
@@ -437,8 +511,7 @@ public final class ApiLoadBenchmark {
     long periodNanos = (long) (1e9 / rate);
     long start = System.nanoTime();
     long total = (long) (rate * seconds);
-    List<HttpRequest> requests =
-        paths.stream().map(p -> HttpRequest.newBuilder(URI.create(base + p)).build()).toList();
+
     timer.scheduleAtFixedRate(
         () -> {
           long i = sent.getAndIncrement();
@@ -446,14 +519,22 @@ public final class ApiLoadBenchmark {
             return;
           }
           long scheduled = start + i * periodNanos;
-          HTTP.sendAsync(
-                  requests.get((int) (i % requests.size())), HttpResponse.BodyHandlers.discarding())
+          String path = paths.get((int) (i % paths.size()));
+          HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + path));
+          String etag = etags.get(path);
+          if (revalidate && etag != null) {
+            request.header("if-none-match", etag);
+          }
+          HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.discarding())
               .whenComplete(
                   (r, e) -> {
-                    if (e != null || r.statusCode() != 200) {
+                    if (e != null || (r.statusCode() != 200 && r.statusCode() != 304)) {
                       errors.incrementAndGet();
-                    } else {
-                      latencies.add(System.nanoTime() - scheduled);
+                      return;
+                    }
+                    latencies.add(System.nanoTime() - scheduled);
+                    if (r.statusCode() == 200) {
+                      r.headers().firstValue("etag").ifPresent(t -> etags.put(path, t));
                     }
                   });
         },
@@ -475,6 +556,26 @@ public final class ApiLoadBenchmark {
         quantile(ms, 0.99),
         ms.length == 0 ? Double.NaN : ms[ms.length - 1],
         errors.get());
+  }
+
+  /** A JDK HTTP server on loopback answering every request with the same 40 KB of JSON. */
+  private static com.sun.net.httpserver.HttpServer controlServer() throws IOException {
+    byte[] body =
+        ("{\"padding\": \"" + "x".repeat(40_000) + "\"}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          exchange.getResponseHeaders().add("content-type", "application/json");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.setExecutor(Executors.newFixedThreadPool(2));
+    server.start();
+    return server;
   }
 
   /** The empirical quantile of sorted values (nearest rank). */
