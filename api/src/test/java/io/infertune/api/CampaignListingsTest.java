@@ -56,25 +56,10 @@ class CampaignListingsTest {
     store.saveTrial(trial("b", 0));
     // Seven more for paging, one a second after the other, on two runtimes, two of them running.
     for (int i = 0; i < 7; i++) {
-      CampaignSpec s = i % 3 == 0 ? onRuntime(spec, "elsewhere") : spec;
+      CampaignSpec s = i % 3 == 0 ? spec.withRuntime("elsewhere") : spec;
       Campaign c = Campaign.created("p" + i, s, "test", T0.plusSeconds(10 + i));
       store.createCampaign(i % 4 == 1 ? c.withStatus(CampaignStatus.RUNNING) : c);
     }
-  }
-
-  private static CampaignSpec onRuntime(CampaignSpec s, String runtime) {
-    return new CampaignSpec(
-        s.name(),
-        runtime,
-        s.space(),
-        s.objective(),
-        s.constraints(),
-        s.strategy(),
-        s.budget(),
-        s.measurement(),
-        s.workload(),
-        s.promotion(),
-        s.live());
   }
 
   @AfterAll

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +32,6 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import picocli.CommandLine;
 
 /**
  * The dashboard in a real headless Chromium (Debian's {@code chromium} and {@code chromedriver};
@@ -345,19 +342,6 @@ class DashboardBrowserTest {
     assertThat(error.getText()).contains("budget.maxTrials");
   }
 
-  /** The secret of a token made as an operator makes one, by {@code infertune token create}. */
-  private static String createToken(Path dir, String role, String name) {
-    StringWriter out = new StringWriter();
-    int code =
-        new CommandLine(new Main())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(new StringWriter(), true))
-            .execute(
-                "token", "create", "--role", role, "--name", name, "--data-dir", dir.toString());
-    assertThat(code).isEqualTo(0);
-    return out.toString().strip();
-  }
-
   /** The token the page keeps for this tab, or null. */
   private static Object storedToken() {
     return ((JavascriptExecutor) driver)
@@ -400,8 +384,8 @@ class DashboardBrowserTest {
   @Test
   void aSecuredDashboardAsksForATokenAndOffersOnlyWhatItsRolePermits(@TempDir Path securedDir)
       throws Exception {
-    String operator = createToken(securedDir, "operator", "ci-bot");
-    String viewer = createToken(securedDir, "viewer", "dash");
+    String operator = SecuredServiceTest.createToken(securedDir, "operator", "ci-bot");
+    String viewer = SecuredServiceTest.createToken(securedDir, "viewer", "dash");
     // Tokens exist: the API needs one, even on loopback.
     try (Infertune secured = Infertune.start(new ServiceConfig("127.0.0.1", 0, securedDir))) {
       String base = "http://127.0.0.1:" + secured.port();

@@ -139,11 +139,7 @@ class ListingCacheTest {
           Thread.ofPlatform()
               .start(() -> second.set(cache.get("k", () -> body("built twice")).json()));
       // It parks on the first build (had it built its own, it would have ended by now).
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+      awaitParked(reader);
       finish.countDown();
       reader.join();
       assertThat(first.get()).isEqualTo("built once");
@@ -189,11 +185,7 @@ class ListingCacheTest {
                       secondFailure.set(e);
                     }
                   });
-      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-      while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
-      }
-      assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
+      awaitParked(reader);
       finish.countDown();
       reader.join();
       assertThatThrownBy(first::get).hasCauseInstanceOf(ApiException.class);
@@ -203,5 +195,17 @@ class ListingCacheTest {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  /**
+   * Waits until {@code reader} parks (on the build it joined); had it built a body of its own, it
+   * would have ended instead.
+   */
+  private static void awaitParked(Thread reader) {
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    while (reader.getState() != Thread.State.WAITING && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(reader.getState()).isEqualTo(Thread.State.WAITING);
   }
 }

@@ -34,7 +34,8 @@ class SecuredServiceTest {
   /** Requests per token before the rate applies; the rate itself is one per 5 s. */
   private static final int BURST = 30;
 
-  private static String createToken(Path dir, String role, String name) {
+  /** The secret of a token made as an operator makes one, by {@code infertune token create}. */
+  static String createToken(Path dir, String role, String name) {
     StringWriter out = new StringWriter();
     int code =
         new CommandLine(new Main())

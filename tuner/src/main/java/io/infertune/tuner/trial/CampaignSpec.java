@@ -103,6 +103,22 @@ public record CampaignSpec(
         PromotionPolicy.DEFAULT);
   }
 
+  /** A copy for another runtime. */
+  public CampaignSpec withRuntime(String otherRuntimeId) {
+    return new CampaignSpec(
+        name,
+        otherRuntimeId,
+        space,
+        objective,
+        constraints,
+        strategy,
+        budget,
+        measurement,
+        workload,
+        promotion,
+        live);
+  }
+
   /** A copy with another promotion policy. */
   public CampaignSpec withPromotion(PromotionPolicy p) {
     return new CampaignSpec(

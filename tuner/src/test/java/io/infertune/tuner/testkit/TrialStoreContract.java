@@ -120,19 +120,7 @@ public abstract class TrialStoreContract {
   @Test
   void campaignPagesFollowTheCursorAndTheFilters() {
     CampaignSpec s = spec();
-    CampaignSpec elsewhere =
-        new CampaignSpec(
-            s.name(),
-            "other",
-            s.space(),
-            s.objective(),
-            s.constraints(),
-            s.strategy(),
-            s.budget(),
-            s.measurement(),
-            s.workload(),
-            s.promotion(),
-            s.live());
+    CampaignSpec elsewhere = s.withRuntime("other");
     // Seven campaigns; "c2" and "c3" were created at the same instant (the id breaks the tie).
     store.createCampaign(Campaign.created("c0", s, "operator", T0));
     store.createCampaign(Campaign.created("c1", elsewhere, "operator", T0.plusSeconds(1)));
