@@ -93,11 +93,12 @@ public final class ApiVerticle extends VerticleBase {
     // A listing is kept until this process writes to the store or a campaign starts or ends here.
     ListingCache cache =
         new ListingCache(
-            () ->
-                store.changeCount().isPresent()
-                    ? Optional.of(
-                        List.of(store.changeCount().getAsLong(), campaigns.activeCampaignIds()))
-                    : Optional.empty(),
+            () -> {
+              java.util.OptionalLong changes = store.changeCount();
+              return changes.isPresent()
+                  ? Optional.of(List.of(changes.getAsLong(), campaigns.activeCampaignIds()))
+                  : Optional.empty();
+            },
             Ticker.system(),
             LISTING_MAX_AGE,
             LISTING_CACHE_BYTES);
