@@ -47,6 +47,10 @@ import java.util.regex.Pattern;
  * words; every request body is read as JSON whatever its content type says, as the handlers do (so
  * {@code curl -d} works).
  *
+ * <p>Cost: each schema's validator is built once ({@link CachedSchemaValidators}), and a request
+ * without a body (every {@code GET}) has its parameters checked on the event loop; only a body is
+ * validated on a worker thread, as the library does.
+ *
  * @implNote thread-safe once {@link #ready()} has completed.
  */
 final class ApiContract {
