@@ -25,6 +25,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -221,7 +222,7 @@ public final class JdbcTrialStore implements TrialStore {
           List<Object> args = new ArrayList<>();
           if (query.before().isPresent()) {
             String id = query.before().get();
-            Object createdAt = cursorInstant(con, id);
+            OffsetDateTime createdAt = cursorInstant(con, id);
             sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
             args.add(createdAt);
             args.add(createdAt);
@@ -258,8 +259,8 @@ public final class JdbcTrialStore implements TrialStore {
         });
   }
 
-  /** The creation instant of the cursor's campaign, as the database holds it. */
-  private static Object cursorInstant(Connection con, String id) throws SQLException {
+  /** The creation instant of the cursor's campaign, bound as the store binds instants. */
+  private static OffsetDateTime cursorInstant(Connection con, String id) throws SQLException {
     try (PreparedStatement ps =
         con.prepareStatement("SELECT created_at FROM campaigns WHERE id = ?")) {
       ps.setString(1, id);
@@ -267,7 +268,7 @@ public final class JdbcTrialStore implements TrialStore {
         if (!rs.next()) {
           throw new NoSuchElementException("no campaign '" + id + "'");
         }
-        return rs.getObject(1);
+        return timestamp(instant(rs, "created_at").orElseThrow());
       }
     }
   }
