@@ -64,11 +64,11 @@ final class CampaignListings {
     router
         .get("/api/v1/campaigns")
         .handler(ctx -> sendKept(ctx, campaignsKey(ctx)))
-        .blockingHandler(ctx -> send(ctx, cache.get(ctx.get(KEY), () -> campaigns(ctx))), false);
+        .blockingHandler(ctx -> send(ctx, cache.build(ctx.get(KEY), () -> campaigns(ctx))), false);
     router
         .get("/api/v1/campaigns/:id/trials")
         .handler(ctx -> sendKept(ctx, trialsKey(ctx)))
-        .blockingHandler(ctx -> send(ctx, cache.get(ctx.get(KEY), () -> trials(ctx))), false);
+        .blockingHandler(ctx -> send(ctx, cache.build(ctx.get(KEY), () -> trials(ctx))), false);
   }
 
   /** Answers from the kept body, or passes on to the worker that builds it. */

@@ -93,6 +93,19 @@ final class ListingCache {
 
   /** The body kept for {@code key}, if the data it shows has not changed since it was built. */
   Optional<Body> get(String key) {
+    Optional<Body> kept = lookup(key);
+    synchronized (this) {
+      if (kept.isPresent()) {
+        hits++;
+      } else {
+        misses++;
+      }
+    }
+    return kept;
+  }
+
+  /** The body kept for {@code key} if it is still good, without counting the read. */
+  private Optional<Body> lookup(String key) {
     Optional<Object> now = version.get();
     synchronized (this) {
       Entry e = entries.get(key);
@@ -100,10 +113,8 @@ final class ListingCache {
           && now.isPresent()
           && e.version().equals(now.get())
           && ticker.nanos() - e.builtAtNanos() < maxAgeNanos) {
-        hits++;
         return Optional.of(e.body());
       }
-      misses++;
       return Optional.empty();
     }
   }
@@ -118,6 +129,15 @@ final class ListingCache {
    */
   Body get(String key, Supplier<String> build) {
     Optional<Body> kept = get(key);
+    return kept.isPresent() ? kept.get() : build(key, build);
+  }
+
+  /**
+   * After a {@link #get(String)} that missed (and was counted): the body another reader has kept
+   * meanwhile, or the one {@code build} makes, as {@link #get(String, Supplier)} says.
+   */
+  Body build(String key, Supplier<String> build) {
+    Optional<Body> kept = lookup(key);
     if (kept.isPresent()) {
       return kept.get();
     }

@@ -236,9 +236,11 @@ class CampaignListingsTest {
     assertThat(unchanged.body()).isEmpty();
     assertThat(cacheRequests("hit")).isGreaterThanOrEqualTo(hitsBefore + 2);
 
-    // A write through the store shows at the very next read, with a new ETag.
+    // A write through the store shows at the very next read, with a new ETag; one miss counted.
+    double missesBefore = cacheRequests("miss");
     service.store().saveTrial(trial("p4", 0));
     HttpJson.Response changed = http.get("/api/v1/campaigns?limit=5", "if-none-match", etag);
+    assertThat(cacheRequests("miss")).isEqualTo(missesBefore + 1);
     assertThat(changed.status()).isEqualTo(200);
     assertThat(changed.raw().headers().firstValue("etag")).isPresent().get().isNotEqualTo(etag);
     JsonNode p4 = changed.json().get("campaigns").get(2);
