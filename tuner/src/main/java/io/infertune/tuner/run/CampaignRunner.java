@@ -653,16 +653,7 @@ public final class CampaignRunner {
 
   /** The feasible trial with the best objective value; the earliest wins ties. */
   public static Optional<Trial> best(List<Trial> trials, Objective objective) {
-    Trial best = null;
-    for (Trial t : trials) {
-      if (t.feasible()
-          && (best == null
-              || objective.better(
-                  t.objectiveValue().getAsDouble(), best.objectiveValue().getAsDouble()))) {
-        best = t;
-      }
-    }
-    return Optional.ofNullable(best);
+    return Trial.best(trials, objective);
   }
 
   private Instant now() {

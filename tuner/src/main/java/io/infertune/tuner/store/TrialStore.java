@@ -95,20 +95,11 @@ public interface TrialStore extends AutoCloseable {
 
   /**
    * The campaign's best trial for {@code objective}: of its feasible trials in number order, the
-   * first that no later one beats strictly (the rule of {@code CampaignRunner.best}). A store
-   * should find it without reading every trial.
+   * first that no later one beats strictly (the rule of {@link Trial#best}). A store should find it
+   * without reading every trial.
    */
   default Optional<Trial> bestTrial(String campaignId, Objective objective) {
-    Trial best = null;
-    for (Trial t : trials(campaignId)) {
-      if (t.feasible()
-          && (best == null
-              || objective.better(
-                  t.objectiveValue().getAsDouble(), best.objectiveValue().getAsDouble()))) {
-        best = t;
-      }
-    }
-    return Optional.ofNullable(best);
+    return Trial.best(trials(campaignId), objective);
   }
 
   /**

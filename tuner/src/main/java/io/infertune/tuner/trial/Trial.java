@@ -1,6 +1,7 @@
 package io.infertune.tuner.trial;
 
 import io.infertune.tuner.measure.Measurement;
+import io.infertune.tuner.objective.Objective;
 import io.infertune.tuner.space.Configuration;
 import java.time.Instant;
 import java.util.Objects;
@@ -61,6 +62,23 @@ public record Trial(
   /** The id of trial {@code number} of a campaign. */
   public static String idOf(String campaignId, int number) {
     return campaignId + "-" + number;
+  }
+
+  /**
+   * The feasible trial with the best objective value among {@code trials}, in their order: the
+   * first that no later one beats strictly (the earliest wins ties).
+   */
+  public static Optional<Trial> best(Iterable<Trial> trials, Objective objective) {
+    Trial best = null;
+    for (Trial t : trials) {
+      if (t.feasible()
+          && (best == null
+              || objective.better(
+                  t.objectiveValue().getAsDouble(), best.objectiveValue().getAsDouble()))) {
+        best = t;
+      }
+    }
+    return Optional.ofNullable(best);
   }
 
   /** A trial that has just started. */
